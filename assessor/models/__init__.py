@@ -1,0 +1,28 @@
+"""Models of the core: organizations and their teams, and the maturity model as loaded data."""
+
+from assessor.models.heartbeat import Heartbeat
+from assessor.models.maturity import Aspect, Cell, Level, ModelVersion
+from assessor.models.organization import (
+    Cluster,
+    Consumption,
+    Membership,
+    Organization,
+    Repository,
+    Team,
+    TeamGroup,
+)
+
+__all__ = [
+    "Aspect",
+    "Cell",
+    "Cluster",
+    "Consumption",
+    "Heartbeat",
+    "Level",
+    "Membership",
+    "ModelVersion",
+    "Organization",
+    "Repository",
+    "Team",
+    "TeamGroup",
+]

@@ -1,0 +1,17 @@
+"""Top-level URL configuration."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from assessor import views
+
+admin.site.site_header = "Platform maturity assessor"
+admin.site.site_title = "Assessor admin"
+admin.site.index_title = "Administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("model/", views.model_grid, name="model"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]

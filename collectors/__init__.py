@@ -1,0 +1,1 @@
+"""Collectors: adapters that gather evidence from git, GitHub, Kubernetes and CI."""

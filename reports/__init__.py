@@ -1,0 +1,1 @@
+"""Reports: frames, charts, dashboards, emails and exports."""

@@ -1,0 +1,1 @@
+"""Surveys: instruments, waves, invitations, responses and issue-form import."""
