@@ -12,6 +12,9 @@ admin.site.index_title = "Administration"
 urlpatterns = [
     path("", views.home, name="home"),
     path("model/", views.model_grid, name="model"),
+    path("", include("surveys.urls")),
+    path("", include("collectors.urls")),
+    path("", include("reports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
