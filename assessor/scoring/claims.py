@@ -38,13 +38,13 @@ def respondent_scores(answers: pd.DataFrame, *, perspective: str = "self") -> pd
     return result.rename(columns={"size": "answered"})[["wave_id", "team_id", "response_id", "aspect", "score", "answered"]]
 
 
-def _split_questions(rows: pd.DataFrame) -> pd.DataFrame:
+def _split_questions(rows: pd.DataFrame, levels_apart: int) -> pd.DataFrame:
     per_question = rows.groupby(["wave_id", "team_id", "aspect", "question_key"])["level"].agg(["min", "max"])
-    per_question["split"] = (per_question["max"] - per_question["min"]) >= DISAGREEMENT_LEVELS
+    per_question["split"] = (per_question["max"] - per_question["min"]) >= levels_apart
     return per_question.groupby(level=["wave_id", "team_id", "aspect"])["split"].any().rename("disagreement").reset_index()
 
 
-def team_claims(answers: pd.DataFrame, *, perspective: str = "self") -> pd.DataFrame:
+def team_claims(answers: pd.DataFrame, *, perspective: str = "self", levels_apart: int = DISAGREEMENT_LEVELS) -> pd.DataFrame:
     """Per wave, team and aspect: the claimed score and level, respondents, spread and disagreement.
 
     The team score is the mean of its respondents' scores, so each person counts once however many
@@ -60,7 +60,7 @@ def team_claims(answers: pd.DataFrame, *, perspective: str = "self") -> pd.DataF
     result["spread"] = round2((result["max"] - result["min"]).astype(float))
     result["respondents"] = result["size"].astype(int)
     result["level"] = result["score"].map(band).astype(int)
-    split = _split_questions(maturity_answers(answers, perspective=perspective))
+    split = _split_questions(maturity_answers(answers, perspective=perspective), levels_apart)
     result = result.merge(split, on=["wave_id", "team_id", "aspect"], how="left")
     result["disagreement"] = result["disagreement"].fillna(False).astype(bool)
     return result[columns]
