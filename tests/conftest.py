@@ -92,7 +92,7 @@ ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parent.parent / "test
 
 
 @pytest.fixture
-def browser_page(live_server: Any) -> Iterator[Any]:
+def browser_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """A Playwright page in Debian's Chromium; skipped where none is installed, except in CI."""
     import os
 
@@ -101,7 +101,7 @@ def browser_page(live_server: Any) -> Iterator[Any]:
             pytest.fail(f"{CHROMIUM} is required in CI (apt-get install chromium).")
         pytest.skip(f"No Chromium at {CHROMIUM}; install Debian's chromium to run browser tests.")
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)

@@ -65,7 +65,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
-            **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}},
+            **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}},
             "DJANGO_SETTINGS_MODULE": "assessor.settings",
             "SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-value-0123456789",
             "ALLOWED_HOSTS": "assess.example.com",

@@ -1,0 +1,161 @@
+"""Reading answers and evidence, scoring them, and appending snapshots whose inputs changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from assessor.models import ScoreSnapshot
+from assessor.scoring.evidence import evidence_levels
+from assessor.scoring.rubric import Rubric, load_rubric
+from assessor.scoring.snapshot import assemble_scores
+
+EVIDENCE_FIELDS = ["wave_id", "team_id", "aspect", "floor", "ceiling", "items", "newest_observed_at"]
+
+
+@dataclass(frozen=True)
+class RecomputeResult:
+    written: int
+    unchanged: int
+    teams: int
+    waves: int
+    rubric_version: str
+
+
+def _latest_wave_per_team(answers: pd.DataFrame) -> pd.DataFrame:
+    """Each team's most recent wave among those it answered (current evidence belongs there)."""
+    from surveys.models import Wave
+
+    pairs = answers[["wave_id", "team_id"]].drop_duplicates()
+    opened = dict(Wave.objects.filter(pk__in=pairs["wave_id"].unique().tolist()).values_list("pk", "opens_at"))
+    pairs = pairs.assign(opens_at=pairs["wave_id"].map(opened))
+    return pairs.sort_values(["opens_at", "wave_id"]).drop_duplicates("team_id", keep="last")[["wave_id", "team_id"]]
+
+
+def _stored_evidence(wave_team_pairs: pd.DataFrame) -> pd.DataFrame:
+    """For earlier waves: the evidence their newest snapshots were scored with, so replays keep it."""
+    if wave_team_pairs.empty:
+        return pd.DataFrame(columns=EVIDENCE_FIELDS)
+    rows = ScoreSnapshot.objects.filter(
+        wave_id__in=wave_team_pairs["wave_id"].unique().tolist(),
+        team_id__in=wave_team_pairs["team_id"].unique().tolist(),
+    ).values_list(
+        "wave_id",
+        "team_id",
+        "aspect",
+        "evidence_floor",
+        "evidence_ceiling",
+        "evidence_items",
+        "evidence_observed_at",
+        "computed_at",
+    )
+    frame = pd.DataFrame(list(rows), columns=[*EVIDENCE_FIELDS, "computed_at"])
+    if frame.empty:
+        return pd.DataFrame(columns=EVIDENCE_FIELDS)
+    frame = frame.merge(wave_team_pairs, on=["wave_id", "team_id"])
+    frame = frame.sort_values("computed_at").drop_duplicates(["wave_id", "team_id", "aspect"], keep="last")
+    frame = frame[frame["items"] > 0]
+    return frame[EVIDENCE_FIELDS]
+
+
+def evidence_for_waves(answers: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
+    """Current evidence goes beside each team's latest wave; earlier waves keep what they were scored with."""
+    if answers.empty:
+        return pd.DataFrame(columns=EVIDENCE_FIELDS)
+    latest = _latest_wave_per_team(answers)
+    current = (
+        evidence_levels(evidence).merge(latest, on="team_id") if not evidence.empty else pd.DataFrame(columns=EVIDENCE_FIELDS)
+    )
+    all_pairs = answers[["wave_id", "team_id"]].drop_duplicates()
+    earlier = all_pairs.merge(latest, on=["wave_id", "team_id"], how="left", indicator=True)
+    earlier = earlier[earlier["_merge"] == "left_only"][["wave_id", "team_id"]]
+    frames = [frame for frame in (current[EVIDENCE_FIELDS], _stored_evidence(earlier)) if not frame.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=EVIDENCE_FIELDS)
+
+
+def _latest_hashes(scores: pd.DataFrame, rubric_version: str) -> dict[tuple[int, int, str], str]:
+    if scores.empty:
+        return {}
+    rows = (
+        ScoreSnapshot.objects.filter(
+            rubric_version=rubric_version,
+            wave_id__in=scores["wave_id"].unique().tolist(),
+            team_id__in=scores["team_id"].unique().tolist(),
+        )
+        .order_by("computed_at", "pk")
+        .values_list("wave_id", "team_id", "aspect", "inputs_hash")
+    )
+    return {(wave, team, aspect): digest for wave, team, aspect, digest in rows}
+
+
+def _none_if_missing(value: object) -> object:
+    return None if pd.isna(value) else value
+
+
+def _int_or_none(value: object) -> int | None:
+    return None if pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
+def _snapshot(row: dict, *, rubric: Rubric, now: datetime) -> ScoreSnapshot:
+    return ScoreSnapshot(
+        wave_id=int(row["wave_id"]),
+        team_id=int(row["team_id"]),
+        aspect=row["aspect"],
+        rubric_version=rubric.version,
+        inputs_hash=row["inputs_hash"],
+        computed_at=now,
+        score=float(row["score"]),
+        level=int(row["level"]),
+        respondents=int(row["respondents"]),
+        spread=float(row["spread"]),
+        disagreement=bool(row["disagreement"]),
+        evidence_floor=_int_or_none(row["floor"]),
+        evidence_ceiling=None if not row["items"] else _int_or_none(row["ceiling"]),
+        evidence_items=int(row["items"]),
+        evidence_observed_at=_none_if_missing(row["newest_observed_at"]),
+        status=row["status"],
+        confidence=float(row["confidence"]),
+        confidence_label=row["confidence_label"],
+        target_level=_int_or_none(row["target_level"]),
+        gap=_int_or_none(row["gap"]),
+        unverified=bool(row["unverified"]),
+    )
+
+
+def scores_recompute(
+    *,
+    team_ids: Iterable[int] | None = None,
+    wave_ids: Iterable[int] | None = None,
+    rubric_version: str | None = None,
+    now: datetime | None = None,
+) -> RecomputeResult:
+    """Score the given teams and waves (all when None) and append snapshots whose inputs or rubric changed."""
+    from collectors.selectors import evidence_frame
+    from surveys.selectors import answers_frame
+
+    rubric = load_rubric(rubric_version)
+    now = now or timezone.now()
+    team_list = sorted(set(team_ids)) if team_ids is not None else None
+    answers = answers_frame(wave_ids=wave_ids, team_ids=team_list)
+    evidence = evidence_frame(team_ids=team_list)
+    scores = assemble_scores(answers, evidence_for_waves(answers, evidence), rubric=rubric, now=now)
+
+    previous = _latest_hashes(scores, rubric.version)
+    keys = list(zip(scores["wave_id"], scores["team_id"], scores["aspect"], strict=True))
+    changed = [previous.get(key) != digest for key, digest in zip(keys, scores["inputs_hash"], strict=True)]
+    fresh = scores[changed]
+    snapshots = [_snapshot(row, rubric=rubric, now=now) for row in fresh.to_dict("records")]
+    with transaction.atomic():
+        ScoreSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+    return RecomputeResult(
+        written=len(snapshots),
+        unchanged=len(scores) - len(snapshots),
+        teams=scores["team_id"].nunique(),
+        waves=scores["wave_id"].nunique(),
+        rubric_version=rubric.version,
+    )
