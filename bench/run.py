@@ -1,7 +1,8 @@
 """Run every benchmark workload in turn and print its figures, with the machine they ran on.
 
 Usage: .venv/bin/python bench/run.py [--teams N] [--only NAME ...]
-Each workload is a script in bench/ that prints its own figures as ratios measured in the same run.
+Each workload is a script in bench/ that prints its own figures as ratios measured in the same run;
+it reads the organization size from the BENCH_TEAMS environment variable.
 A workload whose script or feature is missing is listed as not run, with the reason.
 """
 
@@ -64,8 +65,9 @@ def main() -> int:
             continue
         try:
             result = subprocess.run(
-                [sys.executable, str(path), "--teams", str(args.teams)],
+                [sys.executable, str(path)],
                 cwd=ROOT,
+                env={**os.environ, "BENCH_TEAMS": str(args.teams)},
                 text=True,
                 capture_output=True,
                 timeout=args.timeout,
