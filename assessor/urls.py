@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("collectors.urls")),
     path("", include("reports.urls")),
+    path("api/v1/", include("assessor.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,5 @@
+"""URLs of the REST API, version 1."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
