@@ -11,6 +11,7 @@ from assessor.models.organization import (
     Team,
     TeamGroup,
 )
+from assessor.models.scores import ScoreSnapshot
 
 __all__ = [
     "Aspect",
@@ -23,6 +24,7 @@ __all__ = [
     "ModelVersion",
     "Organization",
     "Repository",
+    "ScoreSnapshot",
     "Team",
     "TeamGroup",
 ]
