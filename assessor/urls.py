@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from assessor import views
+from assessor.auth_views import ThrottledLoginView
 
 admin.site.site_header = "Platform maturity assessor"
 admin.site.site_title = "Assessor admin"
@@ -16,6 +17,7 @@ urlpatterns = [
     path("", include("collectors.urls")),
     path("", include("reports.urls")),
     path("api/v1/", include("assessor.api.urls")),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

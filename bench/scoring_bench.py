@@ -1,0 +1,108 @@
+"""Full rescore against the raw-read floor and a per-object ORM loop; incremental rescore after one submission.
+
+Targets (design): full rescore within 3x of merely reading all answers, at least 20x faster than a
+straightforward per-object ORM loop; a new submission rescores only its team and wave.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from common import bench_teams, ensure_org, setup_django
+
+BASELINE_SAMPLE_TEAMS = 40
+
+
+def orm_loop_baseline(team_ids: list[int]) -> int:
+    """What scoring looks like written object by object: per team, wave, response and answer."""
+    from assessor.models import ScoreSnapshot, Team
+    from surveys.models import Response
+
+    written = 0
+    for team in Team.objects.filter(pk__in=team_ids):
+        for wave in team.survey_waves.all():
+            per_aspect: dict[str, list[float]] = {}
+            for response in Response.objects.filter(team=team, wave=wave, status="submitted"):
+                mine: dict[str, list[float]] = {}
+                for answer in response.answers.all():
+                    question = answer.question
+                    if question.qtype == "single_choice" and question.aspect and question.perspective == "self" and answer.level:
+                        mine.setdefault(question.aspect, []).append(answer.level)
+                for aspect, levels in mine.items():
+                    per_aspect.setdefault(aspect, []).append(round(sum(levels) / len(levels), 2))
+            for aspect, scores in per_aspect.items():
+                score = round(statistics.mean(scores), 2)
+                ScoreSnapshot(
+                    wave=wave,
+                    team=team,
+                    aspect=aspect,
+                    rubric_version="baseline",
+                    inputs_hash="",
+                    computed_at=wave.closes_at,
+                    score=score,
+                    level=max(1, min(4, int(score + 0.5))),
+                    respondents=len(scores),
+                    spread=max(scores) - min(scores),
+                    status="no_evidence",
+                    confidence=0,
+                    confidence_label="low",
+                ).save()
+                written += 1
+    ScoreSnapshot.objects.filter(rubric_version="baseline").delete()
+    return written
+
+
+def main() -> None:
+    setup_django()
+    from assessor.models import ScoreSnapshot
+    from assessor.scoring_service import scores_recompute
+    from surveys.models import Answer
+    from surveys.selectors import answers_frame
+
+    teams = bench_teams()
+    organization = ensure_org(teams)
+    answers_total = Answer.objects.filter(response__wave__organization=organization).count()
+    team_ids = list(organization.teams.order_by("pk").values_list("pk", flat=True))
+    print(f"Organization: {len(team_ids)} teams, {answers_total} answers")
+
+    started = time.perf_counter()
+    frame = answers_frame()
+    raw_read = time.perf_counter() - started
+    print(f"raw read of all answers into a frame: {raw_read:.2f} s ({len(frame)} rows)")
+    del frame
+
+    ScoreSnapshot.objects.all().delete()
+    started = time.perf_counter()
+    result = scores_recompute()
+    full = time.perf_counter() - started
+    print(f"full rescore: {full:.2f} s ({result.written} snapshots for {result.teams} teams x {result.waves} waves)")
+
+    sample = team_ids[:BASELINE_SAMPLE_TEAMS]
+    started = time.perf_counter()
+    orm_loop_baseline(sample)
+    sample_time = time.perf_counter() - started
+    baseline = sample_time * len(team_ids) / len(sample)
+    print(f"per-object ORM loop: {sample_time:.2f} s for {len(sample)} teams, so {baseline:.1f} s for all (linear in teams)")
+
+    from surveys.models import Response
+
+    response = Response.objects.filter(team_id=team_ids[0], status="submitted").order_by("-wave__opens_at").first()
+    answer = response.answers.filter(level__isnull=False, question__qtype="single_choice").first()
+    answer.level = 4.0 if answer.level != 4.0 else 1.0
+    answer.save(update_fields=["level"])
+    started = time.perf_counter()
+    incremental = scores_recompute(team_ids=[response.team_id], wave_ids=[response.wave_id])
+    incremental_time = time.perf_counter() - started
+    print(f"incremental rescore after one submission: {incremental_time * 1000:.0f} ms, {incremental.written} snapshots written")
+
+    print()
+    print(f"RATIO full rescore / raw read = {full / raw_read:.2f}  (target <= 3)  {'met' if full / raw_read <= 3 else 'NOT met'}")
+    print(
+        f"RATIO ORM loop / full rescore = {baseline / full:.1f}  (target >= 20)  {'met' if baseline / full >= 20 else 'NOT met'}"
+    )
+    print(f"RATIO incremental / full rescore = {incremental_time / full:.4f}  (touches 1 team x 1 wave)")
+
+
+if __name__ == "__main__":
+    main()
