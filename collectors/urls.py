@@ -1,5 +1,14 @@
-"""URLs of the collectors app."""
+"""URLs of the collectors app: the collect page, dump upload, a team's evidence, and the CI evidence API."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from collectors import views
+
+app_name = "collectors"
+
+urlpatterns = [
+    path("collect/", views.collect_page, name="collect"),
+    path("collect/clusters/<int:cluster_id>/upload/", views.dump_upload, name="dump_upload"),
+    path("evidence/teams/<int:team_id>/", views.team_evidence, name="team_evidence"),
+    path("api/v1/evidence/", views.ci_evidence, name="ci_evidence"),
+]

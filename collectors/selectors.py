@@ -1,0 +1,136 @@
+"""Reads other apps and pages rely on: current evidence as a DataFrame, a team's signals, sources and runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from django.db.models import Max, QuerySet
+
+from assessor.models import Cluster, Organization, Repository, Team
+from collectors.models import CollectionRun, Evaluation, Evidence, Signal
+from collectors.models.runs import source_key_for
+from collectors.rules import SignalFact
+
+EVIDENCE_COLUMNS = (
+    "team_id",
+    "aspect",
+    "level",
+    "direction",
+    "weight",
+    "rule_key",
+    "rules_version",
+    "explanation",
+    "observed_at",
+    "signal_ids",
+)
+_EVIDENCE_DTYPES = {
+    "team_id": "int64",
+    "aspect": "object",
+    "level": "int64",
+    "direction": "object",
+    "weight": "float64",
+    "rule_key": "object",
+    "rules_version": "object",
+    "explanation": "object",
+    "observed_at": "datetime64[us, UTC]",
+    "signal_ids": "object",
+}
+
+
+def _current_evidence(team_ids: Iterable[int] | None) -> QuerySet[Evidence]:
+    evaluations = Evaluation.objects.all()
+    if team_ids is not None:
+        evaluations = evaluations.filter(team_id__in=list(team_ids))
+    return Evidence.objects.filter(evaluation_id__in=evaluations.latest_ids())
+
+
+def current_evidence_rows(*, team_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    return list(
+        _current_evidence(team_ids).values(
+            "id", "team_id", "aspect", "level", "direction", "weight", "rule_key", "rules_version", "explanation", "observed_at"
+        )
+    )
+
+
+def evidence_frame(*, team_ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """One row per (team, rule) that fired in each team's latest evaluation. Two queries whatever the team count."""
+    wanted = None if team_ids is None else list(team_ids)
+    rows = current_evidence_rows(team_ids=wanted)
+    if not rows:
+        return pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in _EVIDENCE_DTYPES.items()})
+    links = Evidence.signals.through.objects.filter(evidence_id__in=_current_evidence(wanted).values("id"))
+    signals_by_evidence: dict[int, list[int]] = {row["id"]: [] for row in rows}
+    for evidence_id, signal_id in links.values_list("evidence_id", "signal_id").order_by("signal_id"):
+        signals_by_evidence.setdefault(evidence_id, []).append(signal_id)
+    for row in rows:
+        row["signal_ids"] = signals_by_evidence[row.pop("id")]
+    frame = pd.DataFrame.from_records(rows, columns=list(EVIDENCE_COLUMNS))
+    frame["observed_at"] = pd.to_datetime(frame["observed_at"], utc=True)
+    return frame.astype({k: v for k, v in _EVIDENCE_DTYPES.items() if k != "observed_at"}).sort_values(
+        ["team_id", "aspect", "level", "rule_key"], ignore_index=True
+    )
+
+
+def signal_facts(*, team_ids: Iterable[int]) -> list[SignalFact]:
+    """The latest signals of these teams, as the rules read them."""
+    rows = (
+        Signal.objects.filter(team_id__in=list(team_ids))
+        .current()
+        .values_list("id", "team_id", "key", "value", "observed_at", "repository__is_platform_repo")
+    )
+    return [SignalFact(*row) for row in rows]
+
+
+def signals_for_team(team: Team) -> list[Signal]:
+    """The team's latest signals with their run and source, for the team's evidence page."""
+    return list(
+        Signal.objects.filter(team=team)
+        .current()
+        .select_related("run", "repository", "cluster")
+        .order_by("key", "namespace", "id")
+    )
+
+
+def evidence_for_team(team: Team) -> list[Evidence]:
+    """The team's current evidence with the signals behind each item."""
+    return list(_current_evidence([team.pk]).prefetch_related("signals").order_by("aspect", "level", "rule_key"))
+
+
+def evidenced_capabilities_frame(*, team_ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """(team_id, capability) for capability domains a cluster shows installed, credited to the cluster's owner."""
+    signals = Signal.objects.filter(key__startswith="cluster.capability.", value=True)
+    if team_ids is not None:
+        signals = signals.filter(team_id__in=list(team_ids))
+    rows = {(team_id, detail.get("domain")) for team_id, detail in signals.current().values_list("team_id", "detail")}
+    return pd.DataFrame(sorted(r for r in rows if r[1]), columns=["team_id", "capability"])
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    kind: str
+    source: Repository | Cluster
+    last_run: CollectionRun | None
+
+    @property
+    def form_value(self) -> str:
+        return f"{self.kind}:{self.source.pk}"
+
+
+def sources_overview(organization: Organization) -> list[SourceRow]:
+    """Every repository and cluster of the organization with its newest run; four queries."""
+    repositories = list(Repository.objects.filter(team__organization=organization).select_related("team").order_by("name"))
+    clusters = list(Cluster.objects.filter(team__organization=organization).select_related("team").order_by("name"))
+    keys = [source_key_for(s) for s in [*repositories, *clusters]]
+    newest = CollectionRun.objects.filter(source_key__in=keys).values("source_key").annotate(newest=Max("id")).values("newest")
+    runs = {run.source_key: run for run in CollectionRun.objects.filter(id__in=newest)}
+    return [
+        *(SourceRow("repository", r, runs.get(source_key_for(r))) for r in repositories),
+        *(SourceRow("cluster", c, runs.get(source_key_for(c))) for c in clusters),
+    ]
+
+
+def recent_runs(organization: Organization, *, limit: int = 30) -> list[CollectionRun]:
+    return list(CollectionRun.objects.for_organization(organization.pk).select_related("team", "repository", "cluster")[:limit])

@@ -1,0 +1,142 @@
+"""Pages of the collectors: collect now and watch runs, upload a cluster dump, a team's evidence; the CI push API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from assessor.access import can_view_team, is_org_admin, organizations_for
+from assessor.models import Cluster, Organization, Repository, Team
+from collectors import conf
+from collectors.dump import HOW_TO_EXPORT, DumpError
+from collectors.forms import CollectNowForm, DumpUploadForm
+from collectors.pushed import PushError, ci_evidence_push, ci_token_check
+from collectors.selectors import evidence_for_team, recent_runs, signals_for_team, sources_overview
+from collectors.services import cluster_dump_import, organization_sources
+from collectors.tasks import collect_cluster, collect_organization, collect_repository
+
+
+def _admin_organizations(request: HttpRequest) -> list[Organization]:
+    return [org for org in organizations_for(request.user) if is_org_admin(request.user, org)]
+
+
+def _enqueue(organization: Organization, choice: str) -> str:
+    """Queue collection after the transaction commits; returns what was queued, for the message."""
+    if choice == "all":
+        transaction.on_commit(lambda: collect_organization.delay(organization.pk, "manual"))
+        return f"all {len(organization_sources(organization))} sources of {organization}"
+    kind, _, pk = choice.partition(":")
+    if kind == "repository":
+        repository = get_object_or_404(Repository, pk=pk, team__organization=organization)
+        transaction.on_commit(lambda: collect_repository.delay(repository.pk, "manual"))
+        return f"repository {repository}"
+    cluster = get_object_or_404(Cluster, pk=pk, team__organization=organization)
+    if cluster.is_placeholder:
+        raise PermissionDenied("This cluster has neither a kubeconfig context nor a snapshot: upload a dump instead.")
+    transaction.on_commit(lambda: collect_cluster.delay(cluster.pk, "manual"))
+    return f"cluster {cluster}"
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def collect_page(request: HttpRequest) -> HttpResponse:
+    organizations = _admin_organizations(request)
+    if not organizations:
+        return render(request, "collectors/collect.html", {"organization": None})
+    wanted = request.GET.get("org") or request.POST.get("org")
+    organization = next((o for o in organizations if o.slug == wanted), organizations[0])
+    if request.method == "POST":
+        form = CollectNowForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a source to collect.")
+        else:
+            queued = _enqueue(organization, form.cleaned_data["source"])
+            messages.success(request, f"Collection of {queued} is queued; the runs appear below.")
+        return redirect(f"{reverse('collectors:collect')}?org={organization.slug}")
+    runs = recent_runs(organization)
+    context = {
+        "organization": organization,
+        "organizations": organizations,
+        "sources": sources_overview(organization),
+        "runs": runs,
+        "refresh": any(run.status == run.Status.RUNNING for run in runs),
+    }
+    return render(request, "collectors/collect.html", context)
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def dump_upload(request: HttpRequest, cluster_id: int) -> HttpResponse:
+    cluster = get_object_or_404(Cluster.objects.select_related("team__organization"), pk=cluster_id)
+    if not is_org_admin(request.user, cluster.team.organization):
+        raise PermissionDenied("Only the organization's admins can upload cluster dumps.")
+    form = DumpUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"cluster": cluster, "form": form, "how_to": HOW_TO_EXPORT, "limit": conf.max_dump_bytes()}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "collectors/upload.html", context, status=400)
+        upload = form.cleaned_data["dump"]
+        limit = conf.max_dump_bytes()
+        try:
+            if upload.size > limit:
+                raise DumpError(f"The file is {upload.size:,} bytes; the limit is {limit:,} bytes.")
+            run = cluster_dump_import(cluster=cluster, data=upload.read(), filename=upload.name)
+        except DumpError as exc:
+            context["error"] = str(exc)
+            return render(request, "collectors/upload.html", context, status=400)
+        messages.success(request, f"The dump of {cluster} gave {run.signal_count} signals.")
+        return redirect(f"{reverse('collectors:collect')}?org={cluster.team.organization.slug}")
+    return render(request, "collectors/upload.html", context)
+
+
+@login_required
+def team_evidence(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = get_object_or_404(Team.objects.select_related("organization"), pk=team_id)
+    if not can_view_team(request.user, team):
+        raise PermissionDenied("You cannot see this team.")
+    context = {"team": team, "evidence": evidence_for_team(team), "signals": signals_for_team(team)}
+    return render(request, "collectors/team_evidence.html", context)
+
+
+def _error(status: int, code: str, message: str, details: Any = None) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, "details": details}}, status=status)
+
+
+@csrf_exempt
+def ci_evidence(request: HttpRequest) -> JsonResponse:
+    """POST /api/v1/evidence/: a CI pipeline pushes signals for its repository (collectors/data/ci-evidence.schema.json)."""
+    if request.method != "POST":
+        response = _error(405, "method_not_allowed", "Use POST with a JSON body.")
+        response["Allow"] = "POST"
+        return response
+    limit = conf.max_ci_body_bytes()
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not declared.isdigit() or int(declared) > limit:
+        return _error(413, "too_large", f"The body may hold at most {limit:,} bytes.")
+    try:
+        token = ci_token_check(request.headers.get("Authorization", ""))
+        body = request.read(limit + 1)
+        if len(body) > limit:
+            return _error(413, "too_large", f"The body may hold at most {limit:,} bytes.")
+        try:
+            payload = json.loads(body)
+        except (ValueError, RecursionError) as exc:
+            return _error(400, "invalid_json", f"The body is not valid JSON: {exc}.")
+        result = ci_evidence_push(token=token, payload=payload)
+    except PushError as exc:
+        return _error(exc.status, exc.code, exc.message, exc.details)
+    return JsonResponse(
+        {"run": result.run.pk, "repository": str(token.repository), "status": result.run.status, "signals": result.signals},
+        status=201,
+    )
