@@ -18,6 +18,7 @@ venv: $(STAMP)
 setup-demo: venv
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_model
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_instrument
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py ensure_admin
 

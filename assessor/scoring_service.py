@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from assessor.models import ScoreSnapshot
@@ -93,38 +93,79 @@ def _latest_hashes(scores: pd.DataFrame, rubric_version: str) -> dict[tuple[int,
     return {(wave, team, aspect): digest for wave, team, aspect, digest in rows}
 
 
-def _none_if_missing(value: object) -> object:
-    return None if pd.isna(value) else value
-
-
 def _int_or_none(value: object) -> int | None:
     return None if pd.isna(value) else int(value)  # type: ignore[call-overload]
 
 
-def _snapshot(row: dict, *, rubric: Rubric, now: datetime) -> ScoreSnapshot:
-    return ScoreSnapshot(
-        wave_id=int(row["wave_id"]),
-        team_id=int(row["team_id"]),
-        aspect=row["aspect"],
-        rubric_version=rubric.version,
-        inputs_hash=row["inputs_hash"],
-        computed_at=now,
-        score=float(row["score"]),
-        level=int(row["level"]),
-        respondents=int(row["respondents"]),
-        spread=float(row["spread"]),
-        disagreement=bool(row["disagreement"]),
-        evidence_floor=_int_or_none(row["floor"]),
-        evidence_ceiling=None if not row["items"] else _int_or_none(row["ceiling"]),
-        evidence_items=int(row["items"]),
-        evidence_observed_at=_none_if_missing(row["newest_observed_at"]),
-        status=row["status"],
-        confidence=float(row["confidence"]),
-        confidence_label=row["confidence_label"],
-        target_level=_int_or_none(row["target_level"]),
-        gap=_int_or_none(row["gap"]),
-        unverified=bool(row["unverified"]),
-    )
+SNAPSHOT_COLUMNS = (
+    "wave_id",
+    "team_id",
+    "aspect",
+    "rubric_version",
+    "inputs_hash",
+    "computed_at",
+    "score",
+    "level",
+    "respondents",
+    "spread",
+    "disagreement",
+    "evidence_floor",
+    "evidence_ceiling",
+    "evidence_items",
+    "evidence_observed_at",
+    "status",
+    "confidence",
+    "confidence_label",
+    "target_level",
+    "gap",
+    "unverified",
+)
+
+
+def _snapshot_rows(scores: pd.DataFrame, *, rubric: Rubric, now: datetime) -> list[tuple[object, ...]]:
+    """Plain tuples in SNAPSHOT_COLUMNS order, adapted for the database in use."""
+    adapt = connection.ops.adapt_datetimefield_value
+    computed_at = adapt(now)
+    rows = []
+    for row in scores.itertuples(index=False):
+        has_evidence = bool(row.items)
+        observed = None if pd.isna(row.newest_observed_at) else adapt(pd.Timestamp(row.newest_observed_at).to_pydatetime())
+        rows.append(
+            (
+                int(row.wave_id),
+                int(row.team_id),
+                row.aspect,
+                rubric.version,
+                row.inputs_hash,
+                computed_at,
+                float(row.score),
+                int(row.level),
+                int(row.respondents),
+                float(row.spread),
+                bool(row.disagreement),
+                _int_or_none(row.floor),
+                _int_or_none(row.ceiling) if has_evidence else None,
+                int(row.items),
+                observed,
+                row.status,
+                float(row.confidence),
+                row.confidence_label,
+                _int_or_none(row.target_level),
+                _int_or_none(row.gap),
+                bool(row.unverified),
+            )
+        )
+    return rows
+
+
+def _insert_snapshots(rows: list[tuple[object, ...]]) -> None:
+    """Append rows in batches with plain INSERTs: snapshots are write-once, so no model instances are needed."""
+    table = connection.ops.quote_name(ScoreSnapshot._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in SNAPSHOT_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(SNAPSHOT_COLUMNS))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows[start : start + 5000])  # noqa: S608 - fixed names
 
 
 def scores_recompute(
@@ -148,13 +189,12 @@ def scores_recompute(
     previous = _latest_hashes(scores, rubric.version)
     keys = list(zip(scores["wave_id"], scores["team_id"], scores["aspect"], strict=True))
     changed = [previous.get(key) != digest for key, digest in zip(keys, scores["inputs_hash"], strict=True)]
-    fresh = scores[changed]
-    snapshots = [_snapshot(row, rubric=rubric, now=now) for row in fresh.to_dict("records")]
+    rows = _snapshot_rows(scores[changed], rubric=rubric, now=now)
     with transaction.atomic():
-        ScoreSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+        _insert_snapshots(rows)
     return RecomputeResult(
-        written=len(snapshots),
-        unchanged=len(scores) - len(snapshots),
+        written=len(rows),
+        unchanged=len(scores) - len(rows),
         teams=scores["team_id"].nunique(),
         waves=scores["wave_id"].nunique(),
         rubric_version=rubric.version,
