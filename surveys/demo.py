@@ -1,0 +1,173 @@
+"""Demo survey data: the default instrument, a closed wave and an open one, links and realistic answers.
+
+Called by `manage.py seed_demo` after the demo organization exists. Running it again creates nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any, TextIO
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessor import rescore
+from assessor.models import Organization, Team
+from surveys import conf
+from surveys.answers import check_value
+from surveys.demo_answers import TeamProfile, respondent_answers, team_profiles
+from surveys.instruments import InstrumentSpec, read_instrument_file
+from surveys.models import Answer, Instrument, Invitation, Question, Response, Role, Wave
+from surveys.selectors import invitation_response
+from surveys.services import instrument_load
+
+SEED = 2026
+ORG_SIZES = {"1-10": "size_1_10", "11-100": "size_11_100", "101-500": "size_101_500", "501-2000": "size_501_2000"}
+
+
+def _roles(kind: str, rng: random.Random) -> list[str]:
+    if kind == Team.Kind.APPLICATION:
+        return [Role.APP_DEVELOPER] * rng.randint(2, 3) + [Role.MANAGER] * rng.randint(0, 1)
+    if kind == Team.Kind.PLATFORM:
+        return [Role.PLATFORM_ENGINEER] * rng.randint(3, 4)
+    return [Role.INFRA_ENGINEER] * rng.randint(2, 3)
+
+
+def _populate(
+    *,
+    wave: Wave,
+    spec: InstrumentSpec,
+    teams: list[Team],
+    profiles: dict[str, TeamProfile],
+    org_size: str,
+    shift: float,
+    submit_share: float,
+    draft_share: float,
+    now: datetime,
+) -> tuple[int, int]:
+    rng = random.Random(f"{SEED}:{wave.name}")  # noqa: S311 - demo data, not secrets
+    question_ids = dict(Question.objects.filter(instrument=wave.instrument).values_list("key", "pk"))
+    invitations = Invitation.objects.bulk_create(
+        [Invitation.issue(wave=wave, team=team, role=role) for team in teams for role in _roles(team.kind, rng)]
+    )
+    teams_by_id = {team.pk: team for team in teams}
+    pending: list[tuple[Response, dict[str, Any], datetime]] = []
+    latest = min(now, wave.closes_at)
+    for invitation in invitations:
+        roll = rng.random()
+        if roll >= submit_share + draft_share:
+            continue  # not started
+        submitted = roll < submit_share
+        profile = profiles[teams_by_id[invitation.team_id].slug]
+        values = respondent_answers(
+            spec,
+            invitation.role,
+            profile,
+            rng,
+            shift=shift,
+            org_size=org_size,
+            sections=None if submitted else rng.randint(2, 6),
+        )
+        when = wave.opens_at + (latest - wave.opens_at) * rng.uniform(0.05, 0.95)
+        response = Response(
+            wave=wave,
+            team_id=invitation.team_id,
+            invitation=invitation,
+            role=invitation.role,
+            status=Response.Status.SUBMITTED if submitted else Response.Status.DRAFT,
+            version=1 if submitted else 2,
+            updated_at=when,
+            submitted_at=when if submitted else None,
+            last_step="feedback" if submitted else "",
+        )
+        pending.append((response, values, when))
+    Response.objects.bulk_create([response for response, _, _ in pending])
+    answers = []
+    for response, values, when in pending:
+        for key, raw in values.items():
+            question = spec.question(key)
+            checked = check_value(question, raw, text_limit=conf.max_text_length()) if question else None
+            if checked is not None:
+                answers.append(
+                    Answer(
+                        response=response,
+                        question_id=question_ids[key],
+                        value=checked.value,
+                        value_text=checked.text,
+                        level=checked.level,
+                        updated_at=when,
+                    )
+                )
+    Answer.objects.bulk_create(answers, batch_size=2000)
+    return len(invitations), len(pending)
+
+
+def _wave(
+    organization: Organization, instrument: Instrument, name: str, opens_at: datetime, closes_at: datetime
+) -> tuple[Wave, bool]:
+    return Wave.objects.get_or_create(
+        organization=organization,
+        name=name,
+        defaults={"instrument": instrument, "opens_at": opens_at, "closes_at": closes_at, "anonymous": False, "min_responses": 3},
+    )
+
+
+def _print_links(wave: Wave, stdout: TextIO) -> None:
+    """A few links to try: not started (an application and a provider role), a draft, a submitted one."""
+    invitations = Invitation.objects.filter(wave=wave, revoked_at__isnull=True).select_related("team", "response")
+    picked: dict[str, Invitation] = {}
+    for invitation in invitations.order_by("team__name", "pk"):
+        response = invitation_response(invitation)
+        state = "not started" if response is None else response.get_status_display().lower()
+        side = "provider" if invitation.role in (Role.PLATFORM_ENGINEER, Role.INFRA_ENGINEER) else "application"
+        picked.setdefault(f"{state}, {side}" if state == "not started" else state, invitation)
+    stdout.write(
+        f"Some invitation links of {wave.name} (open until {wave.closes_at:%d %B %Y}); "
+        f"staff see them all at {conf.site_url()}/waves/{wave.pk}/invitations/\n"
+    )
+    for label in ("not started, application", "not started, provider", "draft", "submitted"):
+        invitation = picked.get(label)
+        if invitation is not None:
+            where = f"{invitation.team.name}, {invitation.get_role_display()}"
+            stdout.write(f"  {where} ({label.split(',')[0]}): {conf.site_url()}{invitation.path()}\n")
+
+
+def seed(organization: Organization, stdout: TextIO) -> None:
+    """Load the default instrument and add the demo waves, links and answers (idempotent)."""
+    now = timezone.now()
+    with transaction.atomic():
+        instrument = instrument_load(spec=read_instrument_file(conf.default_instrument_file())).instrument
+        spec = instrument.spec()
+        teams = list(Team.objects.filter(organization=organization).prefetch_related("consumes").order_by("name"))
+        profiles = team_profiles([(t.slug, t.kind, [p.slug for p in t.consumes.all()]) for t in teams], seed=SEED)
+        org_size = ORG_SIZES.get(organization.size, "size_2000_plus")
+        plans = [
+            ("Spring 2026", now - timedelta(days=240), now - timedelta(days=205), -0.3, 0.85, 0.05),
+            ("Autumn 2026", now - timedelta(days=10), now + timedelta(days=21), 0.0, 0.6, 0.2),
+        ]
+        touched: list[int] = []
+        for name, opens_at, closes_at, shift, submit_share, draft_share in plans:
+            wave, created = _wave(organization, instrument, name, opens_at, closes_at)
+            if not created:
+                stdout.write(f"Survey wave {wave.name}: already there, unchanged.\n")
+                continue
+            wave.teams.set(teams)
+            links, started = _populate(
+                wave=wave,
+                spec=spec,
+                teams=teams,
+                profiles=profiles,
+                org_size=org_size,
+                shift=shift,
+                submit_share=submit_share,
+                draft_share=draft_share,
+                now=now,
+            )
+            touched.append(wave.pk)
+            stdout.write(f"Survey wave {wave.name}: {links} invitation links, {started} responses.\n")
+        if touched:
+            rescore.request_rescore(team_ids=[team.pk for team in teams], wave_ids=touched)
+    autumn = Wave.objects.filter(organization=organization, name="Autumn 2026").first()
+    if autumn is not None and autumn.is_open(now):
+        _print_links(autumn, stdout)

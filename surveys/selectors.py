@@ -1,0 +1,263 @@
+"""Reads of the surveys app: the answers frame scoring consumes, and what the survey and staff pages show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from assessor.access import AnyUser
+from assessor.models import Aspect, Cell, Membership, Organization, Team
+from assessor.scoring.claims import respondent_scores, team_claims
+from assessor.scoring.frames import ANSWER_COLUMNS
+from assessor.yamlsafe import load_yaml
+from surveys import conf, tokens
+from surveys.instruments import ASPECTS, LEVEL_NAMES
+from surveys.models import Answer, Invitation, Response, Wave
+
+_ANSWER_FIELDS = (
+    "response__wave_id",
+    "response__team_id",
+    "response_id",
+    "response__role",
+    "question__key",
+    "question__qtype",
+    "question__aspect",
+    "question__perspective",
+    "question__capability",
+    "value_text",
+    "level",
+)
+
+
+def answers_frame(
+    *, wave_ids: Iterable[int] | None = None, team_ids: Iterable[int] | None = None, submitted_only: bool = True
+) -> pd.DataFrame:
+    """One row per stored answer, with the columns of `assessor.scoring.frames.ANSWER_COLUMNS`, in one query."""
+    rows = Answer.objects.order_by()
+    if submitted_only:
+        rows = rows.filter(response__status=Response.Status.SUBMITTED)
+    if wave_ids is not None:
+        rows = rows.filter(response__wave_id__in=list(wave_ids))
+    if team_ids is not None:
+        rows = rows.filter(response__team_id__in=list(team_ids))
+    frame = pd.DataFrame.from_records(list(rows.values_list(*_ANSWER_FIELDS)), columns=list(ANSWER_COLUMNS))
+    for column in ("wave_id", "team_id", "response_id"):
+        frame[column] = frame[column].astype("int64")
+    frame["level"] = frame["level"].astype("float64")
+    return frame
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The live invitation a link's token belongs to (None for unknown or revoked tokens)."""
+    if not isinstance(token, str) or not tokens.looks_like_token(token):
+        return None
+    return (
+        Invitation.objects.by_token(token)
+        .active()
+        .select_related("wave", "wave__instrument", "wave__organization", "team", "response")
+        .first()
+    )
+
+
+def invitation_response(invitation: Invitation) -> Response | None:
+    try:
+        return invitation.response
+    except Response.DoesNotExist:
+        return None
+
+
+def answer_values(response: Response | None) -> dict[str, Any]:
+    """question key -> stored value for a response (one query; empty when there is none yet)."""
+    if response is None:
+        return {}
+    return dict(Answer.objects.filter(response=response).values_list("question__key", "value"))
+
+
+def aspect_names(model_version: str) -> dict[str, str]:
+    names = dict(Aspect.objects.filter(model_version__version=model_version).values_list("key", "name"))
+    return {key: names.get(key, key.capitalize()) for key in ASPECTS}
+
+
+def level_descriptions(model_version: str) -> dict[tuple[str, int], tuple[str, str]]:
+    """(aspect, level) -> (cell label, summary) from the loaded maturity model, for target-level choices."""
+    cells = Cell.objects.filter(aspect__model_version__version=model_version).values_list(
+        "aspect__key", "level__number", "label", "summary"
+    )
+    return {(aspect, number): (label, summary) for aspect, number, label, summary in cells}
+
+
+# --- the result page -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AspectResult:
+    aspect: str
+    name: str
+    own_score: float | None
+    own_target: int | None
+    team_score: float | None
+    team_level: int | None
+    respondents: int
+    spread: float | None
+    disagreement: bool
+
+    @property
+    def team_level_name(self) -> str:
+        return LEVEL_NAMES.get(self.team_level or 0, "")
+
+
+@dataclass(frozen=True)
+class TeamResult:
+    aspects: list[AspectResult]
+    submitted: int
+    team_visible: bool
+    more_needed: int
+
+
+def team_result(*, wave: Wave, team: Team, response: Response) -> TeamResult:
+    """The team's per-aspect scores so far beside the person's own; hidden in anonymous waves below the minimum."""
+    frame = answers_frame(wave_ids=[wave.pk], team_ids=[team.pk])
+    submitted = Response.objects.filter(wave=wave, team=team, status=Response.Status.SUBMITTED).count()
+    team_visible = not wave.anonymous or submitted >= wave.min_responses
+    claims = {row.aspect: row for row in team_claims(frame).itertuples()} if team_visible else {}
+    mine = respondent_scores(frame[frame["response_id"] == response.pk])
+    own_scores = dict(zip(mine["aspect"], mine["score"], strict=True))
+    targets = frame[(frame["response_id"] == response.pk) & (frame["qtype"] == "target_level")]
+    own_targets = {
+        aspect: int(level) for aspect, level in zip(targets["aspect"], targets["level"], strict=True) if pd.notna(level)
+    }
+    names = aspect_names(wave.instrument.model_version)
+    aspects = []
+    for aspect in ASPECTS:
+        claim = claims.get(aspect)
+        aspects.append(
+            AspectResult(
+                aspect=aspect,
+                name=names[aspect],
+                own_score=float(own_scores[aspect]) if aspect in own_scores else None,
+                own_target=own_targets.get(aspect),
+                team_score=float(claim.score) if claim is not None else None,
+                team_level=int(claim.level) if claim is not None else None,
+                respondents=int(claim.respondents) if claim is not None else 0,
+                spread=float(claim.spread) if claim is not None else None,
+                disagreement=bool(claim.disagreement) if claim is not None else False,
+            )
+        )
+    more = max(0, wave.min_responses - submitted) if wave.anonymous else 0
+    return TeamResult(aspects=aspects, submitted=submitted, team_visible=team_visible, more_needed=more)
+
+
+# --- staff pages -----------------------------------------------------------------------------------------
+
+
+def organizations_administered(user: AnyUser) -> QuerySet[Organization]:
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    if user.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.filter(memberships__user=user, memberships__role=Membership.Role.ADMIN).distinct()
+
+
+def _count(queryset: QuerySet[Any], by: str) -> Coalesce:
+    counted = queryset.filter(**{by: OuterRef("pk")}).order_by().values(by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def with_wave_counts(waves: QuerySet[Wave]) -> QuerySet[Wave]:
+    """Each wave with invited teams, live links, started and submitted responses counted (subqueries, no extra query)."""
+    live = Invitation.objects.filter(revoked_at__isnull=True)
+    return waves.annotate(
+        team_count=_count(Wave.teams.through.objects.all(), "wave"),
+        link_count=_count(live, "wave"),
+        started_count=_count(live.filter(response__isnull=False), "wave"),
+        link_submitted_count=_count(live.filter(response__status=Response.Status.SUBMITTED), "wave"),
+        submitted_count=_count(Response.objects.filter(status=Response.Status.SUBMITTED), "wave"),
+    )
+
+
+def waves_with_counts(organizations: QuerySet[Organization]) -> QuerySet[Wave]:
+    waves = Wave.objects.filter(organization__in=organizations).select_related("organization", "instrument")
+    return with_wave_counts(waves).order_by("-opens_at", "name")
+
+
+def response_rate(submitted: int, links: int) -> int | None:
+    return round(100 * submitted / links) if links else None
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    invitation: Invitation
+    status: str  # not_started, draft, submitted, revoked
+    last_activity: datetime | None
+
+
+@dataclass(frozen=True)
+class TeamInvitations:
+    team: Team
+    rows: list[InvitationRow]
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for row in self.rows if row.status == "submitted")
+
+    @property
+    def live(self) -> int:
+        return sum(1 for row in self.rows if row.status != "revoked")
+
+
+def invitation_status(invitation: Invitation, response: Response | None) -> str:
+    if invitation.revoked_at is not None:
+        return "revoked"
+    if response is None:
+        return "not_started"
+    return response.status
+
+
+def wave_invitations(wave: Wave) -> tuple[list[TeamInvitations], dict[str, int]]:
+    """Every invited team with its links and their status, and totals per status (two queries)."""
+    teams = list(wave.teams.order_by("name"))
+    invitations = Invitation.objects.filter(wave=wave).select_related("team", "response").order_by("team__name", "role", "pk")
+    by_team: dict[int, list[InvitationRow]] = {team.pk: [] for team in teams}
+    extra: dict[int, Team] = {}
+    totals = {"not_started": 0, "draft": 0, "submitted": 0, "revoked": 0}
+    for invitation in invitations:
+        response = invitation_response(invitation)
+        status = invitation_status(invitation, response)
+        totals[status] += 1
+        if invitation.team_id not in by_team:
+            extra[invitation.team_id] = invitation.team
+            by_team[invitation.team_id] = []
+        by_team[invitation.team_id].append(
+            InvitationRow(invitation=invitation, status=status, last_activity=response.updated_at if response else None)
+        )
+    ordered = [*teams, *sorted(extra.values(), key=lambda t: t.name)]
+    totals["live"] = totals["not_started"] + totals["draft"] + totals["submitted"]
+    return [TeamInvitations(team=team, rows=by_team[team.pk]) for team in ordered], totals
+
+
+@lru_cache(maxsize=4)
+def _capabilities(path: str) -> dict[str, tuple[str, str]]:
+    try:
+        data = load_yaml(Path(path).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    domains = data.get("domains") if isinstance(data, dict) else None
+    return {
+        str(item["key"]): (str(item.get("name", item["key"])), str(item.get("description", "")))
+        for item in domains or []
+        if isinstance(item, dict) and "key" in item
+    }
+
+
+def capability_names() -> dict[str, tuple[str, str]]:
+    """Capability domain key -> (name, description), from the capabilities data file."""
+    path = conf.capabilities_file()
+    return _capabilities(str(path)) if path else {}

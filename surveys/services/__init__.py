@@ -1,0 +1,33 @@
+"""Writes of the surveys app: loading instruments, creating invitations, saving answers, importing issues."""
+
+from surveys.answers import AnswersInvalid
+from surveys.services.imports import ImportRefused, ImportReport, issue_responses_import
+from surveys.services.instruments import InstrumentLoadResult, instrument_load
+from surveys.services.invitations import InvitationsRefused, invitations_create
+from surveys.services.responses import (
+    STALE_MESSAGE,
+    SaveResult,
+    StaleResponse,
+    SubmitResult,
+    SurveyClosed,
+    response_save,
+    response_submit,
+)
+
+__all__ = [
+    "STALE_MESSAGE",
+    "AnswersInvalid",
+    "ImportRefused",
+    "ImportReport",
+    "InstrumentLoadResult",
+    "InvitationsRefused",
+    "SaveResult",
+    "StaleResponse",
+    "SubmitResult",
+    "SurveyClosed",
+    "instrument_load",
+    "invitations_create",
+    "issue_responses_import",
+    "response_save",
+    "response_submit",
+]

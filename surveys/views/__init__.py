@@ -1,0 +1,1 @@
+"""Views of the surveys app: the invitation-link pages, their autosave endpoint, and the staff pages."""

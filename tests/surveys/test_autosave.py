@@ -1,0 +1,99 @@
+"""The JSON endpoint the form's script saves through."""
+
+import json
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from surveys.models import Response
+from surveys.selectors import answer_values
+
+pytestmark = pytest.mark.django_db
+
+
+def save(client, invitation, body, *, raw=False):
+    data = body if raw else json.dumps(body)
+    return client.post(f"/s/{invitation.token()}/save/", data=data, content_type="application/json")
+
+
+def test_a_save_returns_the_new_version_and_progress(client, invite):
+    invitation = invite()
+    reply = save(client, invitation, {"version": 0, "step": "investment", "answers": {"investment.funding": "volunteers"}})
+    assert reply.status_code == 200
+    data = reply.json()
+    assert data["ok"] and data["version"] == 1 and data["status"] == "draft"
+    assert data["answered"] == 1 and data["total"] == 47
+    assert Response.objects.get().last_step == "investment"
+
+
+def test_a_stale_version_is_a_409_with_a_clear_message(client, invite):
+    invitation = invite()
+    save(client, invitation, {"version": 0, "answers": {"coop.pains": "First"}})
+    reply = save(client, invitation, {"version": 0, "answers": {"coop.pains": "Stale"}})
+    assert reply.status_code == 409
+    assert reply.json() == {
+        "ok": False,
+        "error": "This survey was changed in another tab or window; reload to see the latest answers.",
+        "version": 1,
+    }
+    assert answer_values(Response.objects.get()) == {"coop.pains": "First"}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("not json", "not valid JSON"),
+        (b"\xff\xfe\x00", "not valid JSON"),
+        ("[1, 2]", "Send a JSON object"),
+        ('{"answers": {}}', "'version'"),
+        ('{"version": true, "answers": {}}', "'version'"),
+        ('{"version": -1, "answers": {}}', "'version'"),
+        ('{"version": 0, "answers": []}', "'answers'"),
+        ('{"version": 0, "answers": {"no.such.question": "x"}}', "Unknown question"),
+        ('{"version": 0, "answers": {"investment.funding": {"a": 1}}}', "Some answers were not saved"),
+        ("[" * 150_000 + "]" * 150_000, "too large"),
+        ("[" * 50_000 + "]" * 50_000, "not valid JSON"),
+    ],
+)
+def test_bad_input_is_a_400_with_a_message(client, invite, body, message):
+    invitation = invite()
+    reply = save(client, invitation, body, raw=True)
+    assert reply.status_code == 400
+    assert message in reply.json()["error"]
+    assert not Response.objects.exists()
+
+
+def test_a_huge_text_answer_is_refused(client, invite):
+    invitation = invite()
+    reply = save(client, invitation, {"version": 0, "answers": {"coop.pains": "x" * 20_000}})
+    assert reply.status_code == 400
+    assert "10000 characters or fewer" in reply.json()["errors"]["coop.pains"]
+
+
+def test_an_unknown_link_is_a_404_in_json(client):
+    reply = client.post("/s/" + "B" * 43 + "/save/", data="{}", content_type="application/json")
+    assert reply.status_code == 404 and "not valid" in reply.json()["error"]
+
+
+def test_only_post_is_accepted(client, invite):
+    assert client.get(f"/s/{invite().token()}/save/").status_code == 405
+
+
+def test_a_closed_wave_refuses_saves_with_403(client, invite, wave):
+    invitation = invite()
+    save(client, invitation, {"version": 0, "answers": {"coop.pains": "Before"}})
+    with time_machine.travel(wave.closes_at + timedelta(minutes=1)):
+        reply = save(client, invitation, {"version": 1, "answers": {"coop.pains": "After"}})
+    assert reply.status_code == 403 and "closed on" in reply.json()["error"]
+    assert answer_values(Response.objects.get()) == {"coop.pains": "Before"}
+
+
+def test_the_endpoint_needs_the_csrf_token(invite):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    reply = strict.post(
+        f"/s/{invite().token()}/save/", data=json.dumps({"version": 0, "answers": {}}), content_type="application/json"
+    )
+    assert reply.status_code == 403

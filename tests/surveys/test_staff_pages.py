@@ -1,0 +1,139 @@
+"""The staff pages: waves with response rates, and each wave's invitation links."""
+
+import pytest
+from django.utils import timezone
+
+from assessor.models import Membership, Organization, Team
+from surveys.models import Invitation
+from surveys.services import invitations_create, response_save, response_submit
+
+pytestmark = pytest.mark.django_db
+
+ABOUT = {"about.team_size": "size_6_10", "about.tenure": "years_1_3"}
+
+
+@pytest.fixture
+def org_admin(django_user_model, demo_org):
+    user = django_user_model.objects.create_user("lead", password="pw")
+    Membership.objects.create(user=user, organization=demo_org, role=Membership.Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def links(wave):
+    return invitations_create(wave=wave, per_role=1)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, wave):
+    for path in ("/waves/", f"/waves/{wave.pk}/invitations/"):
+        reply = client.get(path)
+        assert reply.status_code == 302 and reply.url.startswith("/accounts/login/")
+
+
+def test_people_without_admin_rights_get_403(client, django_user_model, wave, demo_org):
+    member = django_user_model.objects.create_user("member")
+    Membership.objects.create(
+        user=member, organization=demo_org, team=Team.objects.get(slug="checkout"), role=Membership.Role.MEMBER
+    )
+    client.force_login(member)
+    assert client.get("/waves/").status_code == 403
+    page = client.get(f"/waves/{wave.pk}/invitations/")
+    assert page.status_code == 403 and b"You need admin rights" in page.content
+
+
+def test_admins_of_another_organization_cannot_see_the_wave(client, django_user_model, wave):
+    other = Organization.objects.create(name="Other", slug="other")
+    stranger = django_user_model.objects.create_user("stranger")
+    Membership.objects.create(user=stranger, organization=other, role=Membership.Role.ADMIN)
+    client.force_login(stranger)
+    assert client.get(f"/waves/{wave.pk}/invitations/").status_code == 403
+    assert b"No survey waves yet" in client.get("/waves/").content
+
+
+def test_the_wave_list_shows_response_rates_in_constant_queries(
+    client, org_admin, links, closed_wave, django_assert_max_num_queries
+):
+    response_submit(invitation=links[0], version=0, raw=ABOUT, now=timezone.now())
+    response_save(invitation=links[1], version=0, raw={"coop.pains": "x"}, now=timezone.now())
+    client.force_login(org_admin)
+    with django_assert_max_num_queries(8):
+        page = client.get("/waves/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Autumn" in html and "Spring" in html
+    live = len(links)
+    assert f"{round(100 / live)}%" in html
+
+
+def test_the_invitation_page_lists_links_per_team_with_status(client, org_admin, wave, links, django_assert_max_num_queries):
+    submitted, draft, revoked = links[0], links[1], links[2]
+    response_submit(invitation=submitted, version=0, raw=ABOUT, now=timezone.now())
+    response_save(invitation=draft, version=0, raw={"coop.pains": "x"}, now=timezone.now())
+    revoked.revoke(timezone.now())
+    client.force_login(org_admin)
+    with django_assert_max_num_queries(10):
+        page = client.get(f"/waves/{wave.pk}/invitations/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"http://testserver/s/{submitted.token()}/" in html
+    assert revoked.token() not in html
+    assert ">Submitted<" in html and ">Draft<" in html and ">Withdrawn<" in html and ">Not started<" in html
+    assert "1 of 19 working links submitted" in html
+    for team in Team.objects.all():
+        assert team.name in html
+
+
+def test_more_links_do_not_mean_more_queries(client, org_admin, wave, links, django_assert_max_num_queries):
+    invitations_create(wave=wave, per_role=3)
+    client.force_login(org_admin)
+    with django_assert_max_num_queries(10):
+        assert client.get(f"/waves/{wave.pk}/invitations/").status_code == 200
+
+
+def test_creating_links_per_team_and_role(client, org_admin, wave):
+    client.force_login(org_admin)
+    checkout = Team.objects.get(slug="checkout")
+    reply = client.post(
+        f"/waves/{wave.pk}/invitations/create/", {"per_role": "2", "roles": ["manager"], "teams": [checkout.pk], "label": "Leads"}
+    )
+    assert reply.status_code == 302
+    created = Invitation.objects.filter(wave=wave)
+    assert [(i.team.slug, i.role, i.label) for i in created] == [("checkout", "manager", "Leads")] * 2
+    client.post(f"/waves/{wave.pk}/invitations/create/", {"per_role": "1"})
+    roles = set(Invitation.objects.filter(team__slug="developer-platform").values_list("role", flat=True))
+    assert roles == {"platform_engineer"}
+
+
+def test_a_bad_create_request_is_a_400_with_the_form_errors(client, org_admin, wave):
+    client.force_login(org_admin)
+    page = client.post(f"/waves/{wave.pk}/invitations/create/", {"per_role": "500"})
+    assert page.status_code == 400 and b"There is a problem" in page.content
+    assert not Invitation.objects.exists()
+
+
+def test_withdrawing_and_replacing_a_link(client, org_admin, wave, links):
+    client.force_login(org_admin)
+    invitation = links[0]
+    old = invitation.token()
+    assert client.post(f"/waves/{wave.pk}/invitations/{invitation.pk}/revoke/").status_code == 302
+    assert client.get(f"/s/{old}/").status_code == 404
+    assert client.post(f"/waves/{wave.pk}/invitations/{invitation.pk}/regenerate/").status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None and invitation.token() != old
+    assert client.get(f"/s/{old}/").status_code == 404
+    assert client.get(f"/s/{invitation.token()}/").status_code == 200
+
+
+def test_link_actions_need_post_and_admin_rights(client, org_admin, django_user_model, wave, links):
+    client.force_login(org_admin)
+    assert client.get(f"/waves/{wave.pk}/invitations/{links[0].pk}/revoke/").status_code == 405
+    client.force_login(django_user_model.objects.create_user("nobody"))
+    assert client.post(f"/waves/{wave.pk}/invitations/{links[0].pk}/revoke/").status_code == 403
+    links[0].refresh_from_db()
+    assert links[0].revoked_at is None
+
+
+def test_replacing_a_link_keeps_its_answers(wave, links):
+    invitation = links[0]
+    response_save(invitation=invitation, version=0, raw={"coop.pains": "kept"}, now=timezone.now())
+    invitation.regenerate()
+    assert invitation.response.answers.get().value == "kept"
