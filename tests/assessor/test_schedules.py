@@ -1,6 +1,8 @@
 import pytest
 from django_celery_beat.models import PeriodicTask
 
+from assessor.schedules import all_defaults, ensure_default_schedules
+
 pytestmark = pytest.mark.django_db
 
 
@@ -9,3 +11,16 @@ def test_beat_has_a_heartbeat_schedule_admins_can_edit():
     assert task.task == "assessor.heartbeat"
     assert task.enabled
     assert task.interval.every == 60
+
+
+def test_every_default_schedule_exists_after_migrate():
+    names = set(PeriodicTask.objects.values_list("name", flat=True))
+    assert {schedule.name for schedule in all_defaults()} <= names
+
+
+def test_a_missing_default_comes_back_and_edits_are_kept():
+    PeriodicTask.objects.filter(name="Prune old signals").delete()
+    PeriodicTask.objects.filter(name="Worker heartbeat").update(enabled=False)
+    ensure_default_schedules()
+    assert PeriodicTask.objects.filter(name="Prune old signals").exists()
+    assert PeriodicTask.objects.get(name="Worker heartbeat").enabled is False

@@ -1,0 +1,10 @@
+"""Default schedules of the collectors (see assessor.schedules)."""
+
+from assessor.schedules import DefaultSchedule
+
+SCHEDULES = (
+    DefaultSchedule(
+        "Collect evidence for every organization", "collectors.collect_all_organizations", crontab=("15", "2", "*", "*")
+    ),
+    DefaultSchedule("Prune old signals", "collectors.prune_signals", crontab=("30", "3", "*", "*")),
+)
