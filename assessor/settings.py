@@ -198,7 +198,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
+    "EXCEPTION_HANDLER": "assessor.api.errors.handler",
 }
+# The anonymized export for outside reviewers withholds any group smaller than this.
+TAG_EXPORT_MIN_GROUP = env_int("TAG_EXPORT_MIN_GROUP", 5)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Platform maturity assessor API",
     "DESCRIPTION": "Maturity model, surveys, evidence, scores and reports; plus the anonymized export for reviewers.",

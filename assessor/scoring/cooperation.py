@@ -42,7 +42,8 @@ def _teams_with(parts: pd.DataFrame, part: str, value: str) -> pd.DataFrame:
 def _most_common(parts: pd.DataFrame, part: str) -> pd.Series:
     rows = parts[parts["part"] == part]
     if rows.empty:
-        return pd.Series(dtype="object", name=part)
+        index = pd.MultiIndex.from_tuples([], names=["wave_id", "team_id", "capability"])
+        return pd.Series([], index=index, dtype="object", name=part)
     counts = rows.groupby(["wave_id", "team_id", "capability", "value"]).size().rename("n").reset_index()
     counts = counts.sort_values(["n", "value"], ascending=[False, True])
     return (

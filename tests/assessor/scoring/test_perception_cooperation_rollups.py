@@ -103,3 +103,15 @@ def test_teams_without_a_group_are_left_out_of_group_rollups():
     teams = pd.DataFrame({"team_id": [1, 2], "group_id": [7, None]})
     result = rollup(team_claims(answers), teams, by="group_id")
     assert list(result["key"]) == [7]
+
+
+def test_needs_without_any_delivery_or_wait_answers_still_count():
+    answers = frame(
+        capability(1, "data", "need", "need_yes", team_id=SHOP), capability(9, "data", "provide", "provide_no", team_id=PLATFORM)
+    )
+    unmet = unmet_needs(answers, LINKS)
+    assert list(zip(unmet["team_id"], unmet["reason"], strict=True)) == [(SHOP, "no_provider")]
+    matrix = cooperation_matrix(answers, LINKS).set_index("capability")
+    assert matrix.loc["data", "demand"] == 1
+    assert matrix.loc["data", "unmet"] == 1
+    assert matrix.loc["data", "typical_wait"] is None

@@ -1,0 +1,133 @@
+"""Triggering collection (admins) and reading collection runs (of the teams the caller may see)."""
+
+from __future__ import annotations
+
+import uuid
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from assessor.api.base import OrganizationView, StrictSerializer, id_field
+from assessor.api.errors import BadRequest
+from assessor.api.pagination import Pagination
+from assessor.api.permissions import require_org_admin, visible_teams
+from assessor.models import Repository
+from collectors.models import CollectionRun
+from collectors.services import organization_sources
+from collectors.tasks import collect_cluster, collect_repository
+
+TAG = ["evidence"]
+MAX_TEAMS = 1000
+
+
+class CollectIn(StrictSerializer):
+    teams = serializers.ListField(
+        child=id_field(),
+        required=False,
+        allow_empty=False,
+        max_length=MAX_TEAMS,
+        help_text="Collect only these teams' repositories and clusters; the whole organization by default.",
+    )
+
+
+class JobOut(serializers.Serializer):
+    job = serializers.UUIDField(help_text="The Celery task id; the runs it records appear under runs/.")
+    source_kind = serializers.ChoiceField(choices=["repository", "cluster"])
+    source_id = serializers.IntegerField()
+    team_id = serializers.IntegerField()
+
+
+class CollectOut(serializers.Serializer):
+    queued = serializers.IntegerField()
+    jobs = JobOut(many=True)
+
+
+def collection_enqueue(*, sources: list[Any]) -> list[dict[str, Any]]:
+    """One task per source, sent once the surrounding transaction commits; returns their job ids."""
+    jobs = []
+    for source in sources:
+        job = str(uuid.uuid4())
+        is_repository = isinstance(source, Repository)
+        task = collect_repository if is_repository else collect_cluster
+        transaction.on_commit(partial(task.apply_async, args=[source.pk, CollectionRun.Trigger.MANUAL], task_id=job))
+        jobs.append(
+            {
+                "job": job,
+                "source_kind": "repository" if is_repository else "cluster",
+                "source_id": source.pk,
+                "team_id": source.team_id,
+            }
+        )
+    return jobs
+
+
+class CollectionTrigger(OrganizationView):
+    @extend_schema(
+        tags=TAG,
+        request=CollectIn,
+        responses={202: CollectOut},
+        summary="Collect evidence now (admins); returns one job per repository or cluster",
+    )
+    def post(self, request: Request, org: str) -> Response:
+        require_org_admin(request.user, self.organization)
+        wanted = self.body(CollectIn).get("teams")
+        sources = organization_sources(self.organization)
+        if wanted is not None:
+            unknown = sorted(set(wanted) - set(visible_teams(request.user, self.organization).values_list("pk", flat=True)))
+            if unknown:
+                raise BadRequest(f"teams: no such team in {self.organization.name}: {unknown[:10]}", details={"teams": unknown})
+            sources = [source for source in sources if source.team_id in set(wanted)]
+        with transaction.atomic():
+            jobs = collection_enqueue(sources=sources)
+        return Response(CollectOut({"queued": len(jobs), "jobs": jobs}).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RunOut(serializers.ModelSerializer):
+    repository = serializers.CharField(source="repository.name", allow_null=True, default=None)
+    cluster = serializers.CharField(source="cluster.name", allow_null=True, default=None)
+
+    class Meta:
+        model = CollectionRun
+        fields = [
+            "id",
+            "team_id",
+            "repository",
+            "cluster",
+            "collector",
+            "status",
+            "trigger",
+            "started_at",
+            "finished_at",
+            "signal_count",
+            "api_calls",
+            "complete",
+            "skipped",
+            "error",
+            "retryable",
+        ]
+
+
+class RunFilter(serializers.Serializer):
+    team = id_field(required=False)
+    status = serializers.ChoiceField(choices=CollectionRun.Status.choices, required=False)
+
+
+class CollectionRunList(OrganizationView):
+    pagination_class = Pagination
+
+    @extend_schema(tags=TAG, parameters=[RunFilter], responses=RunOut(many=True), summary="Collection runs, newest first")
+    def get(self, request: Request, org: str) -> Response:
+        filters = self.filters(RunFilter)
+        runs = CollectionRun.objects.filter(team__in=visible_teams(request.user, self.organization)).select_related(
+            "repository", "cluster"
+        )
+        if "team" in filters:
+            runs = runs.filter(team_id=filters["team"])
+        if "status" in filters:
+            runs = runs.filter(status=filters["status"])
+        return self.page(runs.order_by("-started_at", "-id"), RunOut)

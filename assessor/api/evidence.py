@@ -1,0 +1,100 @@
+"""A team's current evidence (what the rules concluded) and its current signals (what collectors saw)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from assessor.api.base import OrganizationView
+from assessor.api.pagination import Pagination
+from assessor.api.permissions import team_or_404
+from assessor.scoring.frames import ASPECTS
+from collectors.models import Evidence, Signal
+from collectors.selectors import evidence_for_team, signals_for_team
+
+TAG = ["evidence"]
+
+
+class EvidenceOut(serializers.ModelSerializer):
+    signal_ids = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "aspect",
+            "level",
+            "direction",
+            "weight",
+            "rule_key",
+            "rules_version",
+            "explanation",
+            "observed_at",
+            "signal_ids",
+        ]
+
+    def get_signal_ids(self, evidence: Evidence) -> list[int]:
+        return sorted(signal.pk for signal in evidence.signals.all())
+
+
+class EvidenceFilter(serializers.Serializer):
+    aspect = serializers.ChoiceField(choices=ASPECTS, required=False)
+
+
+class TeamEvidence(OrganizationView):
+    pagination_class = Pagination
+
+    @extend_schema(tags=TAG, parameters=[EvidenceFilter], responses=EvidenceOut(many=True), summary="A team's current evidence")
+    def get(self, request: Request, org: str, team: int) -> Response:
+        filters = self.filters(EvidenceFilter)
+        items = evidence_for_team(team_or_404(request.user, self.organization, team))
+        if "aspect" in filters:
+            items = [item for item in items if item.aspect == filters["aspect"]]
+        return self.page(items, EvidenceOut)
+
+
+class SignalOut(serializers.ModelSerializer):
+    run_id = serializers.IntegerField()
+    repository = serializers.CharField(source="repository.name", allow_null=True, default=None)
+    cluster = serializers.CharField(source="cluster.name", allow_null=True, default=None)
+    value = serializers.JSONField(allow_null=True)
+    detail = serializers.JSONField()
+
+    class Meta:
+        model = Signal
+        fields = [
+            "id",
+            "run_id",
+            "collector",
+            "key",
+            "value",
+            "detail",
+            "subject",
+            "path",
+            "namespace",
+            "observed_at",
+            "source_url",
+            "repository",
+            "cluster",
+        ]
+
+
+class SignalFilter(serializers.Serializer):
+    key = serializers.CharField(required=False, max_length=200, help_text="Signals whose key starts with this.")
+    collector = serializers.CharField(required=False, max_length=20)
+
+
+class TeamSignals(OrganizationView):
+    pagination_class = Pagination
+
+    @extend_schema(tags=TAG, parameters=[SignalFilter], responses=SignalOut(many=True), summary="A team's current signals")
+    def get(self, request: Request, org: str, team: int) -> Response:
+        filters = self.filters(SignalFilter)
+        signals = signals_for_team(team_or_404(request.user, self.organization, team))
+        if "key" in filters:
+            signals = [signal for signal in signals if signal.key.startswith(filters["key"])]
+        if "collector" in filters:
+            signals = [signal for signal in signals if signal.collector == filters["collector"]]
+        return self.page(signals, SignalOut)

@@ -1,0 +1,111 @@
+"""Score snapshots: the newest per wave, team and aspect, and a team's full history."""
+
+from __future__ import annotations
+
+from django.db.models import F
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from assessor.api.base import OrganizationView, id_field
+from assessor.api.frames import hide_small_anonymous, newest_wave_rows, records, teams_frame, waves_frame
+from assessor.api.pagination import Pagination
+from assessor.api.permissions import team_or_404, visible_teams
+from assessor.models import ScoreSnapshot, Team
+from assessor.scoring.frames import ASPECTS
+from assessor.selectors import SCORE_FIELDS, latest_scores
+
+TAG = ["scores"]
+
+
+class ScoreOut(serializers.Serializer):
+    wave_id = serializers.IntegerField()
+    team_id = serializers.IntegerField()
+    aspect = serializers.CharField()
+    rubric_version = serializers.CharField()
+    computed_at = serializers.DateTimeField()
+    score = serializers.FloatField()
+    level = serializers.IntegerField()
+    respondents = serializers.IntegerField()
+    spread = serializers.FloatField()
+    disagreement = serializers.BooleanField()
+    evidence_floor = serializers.IntegerField(allow_null=True)
+    evidence_ceiling = serializers.IntegerField(allow_null=True)
+    evidence_items = serializers.IntegerField()
+    evidence_observed_at = serializers.DateTimeField(allow_null=True)
+    status = serializers.CharField(help_text="Claim against evidence: " + ", ".join(ScoreSnapshot.Status.values) + ".")
+    confidence = serializers.FloatField()
+    confidence_label = serializers.CharField()
+    target_level = serializers.IntegerField(allow_null=True)
+    gap = serializers.IntegerField(allow_null=True)
+    unverified = serializers.BooleanField()
+
+
+class ScoreFilter(serializers.Serializer):
+    wave = id_field(required=False, help_text="Scores of this wave; else each team's newest.")
+    team = id_field(required=False)
+    kind = serializers.ChoiceField(choices=Team.Kind.choices, required=False)
+    aspect = serializers.ChoiceField(choices=ASPECTS, required=False)
+    rubric = serializers.CharField(required=False, max_length=20, help_text="Rubric version; the newest by default.")
+
+
+class ScoreList(OrganizationView):
+    pagination_class = Pagination
+
+    @extend_schema(tags=TAG, parameters=[ScoreFilter], responses=ScoreOut(many=True), summary="Newest scores per team")
+    def get(self, request: Request, org: str) -> Response:
+        filters = self.filters(ScoreFilter)
+        teams = visible_teams(request.user, self.organization)
+        if "kind" in filters:
+            teams = teams.filter(kind=filters["kind"])
+        if "team" in filters:
+            teams = teams.filter(pk=filters["team"])
+        team_ids = list(teams_frame(teams)["team_id"])
+        waves = waves_frame(self.organization)
+        wave_ids = [filters["wave"]] if "wave" in filters else list(waves["wave_id"])
+        scores = latest_scores(wave_ids=wave_ids, team_ids=team_ids, rubric_version=filters.get("rubric"))
+        scores = hide_small_anonymous(scores, waves)
+        if "wave" not in filters:
+            scores = newest_wave_rows(scores, waves)
+        if "aspect" in filters and not scores.empty:
+            scores = scores[scores["aspect"] == filters["aspect"]]
+        if not scores.empty:
+            order = {aspect: index for index, aspect in enumerate(ASPECTS)}
+            scores = scores.assign(_order=scores["aspect"].map(order)).sort_values(["wave_id", "team_id", "_order"])
+        return self.page(records(scores, SCORE_FIELDS), ScoreOut)
+
+
+class HistoryFilter(serializers.Serializer):
+    wave = id_field(required=False)
+    aspect = serializers.ChoiceField(choices=ASPECTS, required=False)
+    rubric = serializers.CharField(required=False, max_length=20)
+
+
+class SnapshotOut(ScoreOut):
+    id = serializers.IntegerField()
+
+
+class TeamScoreHistory(OrganizationView):
+    pagination_class = Pagination
+
+    @extend_schema(
+        tags=TAG,
+        parameters=[HistoryFilter],
+        responses=SnapshotOut(many=True),
+        summary="Every score snapshot of a team, oldest wave first (all rubric versions)",
+    )
+    def get(self, request: Request, org: str, team: int) -> Response:
+        filters = self.filters(HistoryFilter)
+        found = team_or_404(request.user, self.organization, team)
+        snapshots = ScoreSnapshot.objects.filter(team=found, wave__organization=self.organization).exclude(
+            wave__anonymous=True, respondents__lt=F("wave__min_responses")
+        )
+        if "wave" in filters:
+            snapshots = snapshots.filter(wave_id=filters["wave"])
+        if "aspect" in filters:
+            snapshots = snapshots.filter(aspect=filters["aspect"])
+        if "rubric" in filters:
+            snapshots = snapshots.filter(rubric_version=filters["rubric"])
+        ordered = snapshots.order_by("wave__opens_at", "wave_id", "aspect", "computed_at", "pk")
+        return self.page(ordered, SnapshotOut)

@@ -1,0 +1,104 @@
+"""Database reads behind the exports: one wave's TAG input, and all answers in keyset-paged chunks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import pandas as pd
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
+from assessor.export.tag import KINDS, QuestionInfo, TagInput
+from assessor.models import Consumption, Organization, Team
+from surveys.models import Answer, Question, Role, Wave
+from surveys.selectors import answers_frame
+
+ANSWER_EXPORT_FIELDS = (
+    ("answer_id", "pk"),
+    ("response_id", "response_id"),
+    ("wave_id", "response__wave_id"),
+    ("team_id", "response__team_id"),
+    ("team_kind", "response__team__kind"),
+    ("role", "response__role"),
+    ("response_status", "response__status"),
+    ("question_key", "question__key"),
+    ("qtype", "question__qtype"),
+    ("aspect", "question__aspect"),
+    ("perspective", "question__perspective"),
+    ("capability", "question__capability"),
+    ("value", "value_json"),
+    ("value_text", "value_text"),
+    ("level", "level"),
+    ("updated_at", "updated_at"),
+)
+ANSWER_EXPORT_COLUMNS = tuple(name for name, _ in ANSWER_EXPORT_FIELDS)
+ANSWER_TEXT_COLUMNS = ("value", "value_text")  # free text someone typed
+ANSWER_TIME_COLUMNS = ("updated_at",)
+DEFAULT_CHUNK = 5000
+
+
+def _question_info(row: tuple[Any, ...]) -> QuestionInfo:
+    key, qtype, capability, options, roles, show_if = row
+    condition = None
+    if isinstance(show_if, dict) and show_if.get("question"):
+        condition = (str(show_if["question"]), tuple(str(value) for value in show_if.get("in", [])))
+    return QuestionInfo(
+        key=key,
+        qtype=qtype,
+        capability=capability,
+        options=tuple(str(option["value"]) for option in options or [] if isinstance(option, dict) and "value" in option),
+        roles=tuple(roles or ()),
+        show_if=condition,
+    )
+
+
+def tag_input(wave: Wave) -> TagInput:
+    """Everything the TAG export of one wave is built from (four queries)."""
+    organization: Organization = wave.organization
+    teams = dict(Team.objects.filter(organization=organization).values_list("pk", "kind"))
+    links = Consumption.objects.filter(consumer__organization=organization).values_list("consumer_id", "provider_id")
+    questions = Question.objects.filter(instrument_id=wave.instrument_id).order_by("position")
+
+    return TagInput(
+        answers=answers_frame(wave_ids=[wave.pk]),
+        team_kinds=teams,
+        links=pd.DataFrame(list(links), columns=["consumer_id", "provider_id"]),
+        questions=[
+            _question_info(row) for row in questions.values_list("key", "qtype", "capability", "options", "roles", "show_if")
+        ],
+        kind_roles={kind: [str(role) for role in Role.for_team_kind(kind)] for kind in KINDS},
+        organization_size=organization.size,
+        model_version=wave.instrument.model_version,
+        instrument_key=wave.instrument.key,
+        instrument_version=wave.instrument.version,
+        closed_on=wave.closes_at.date(),
+    )
+
+
+def answer_chunks(
+    *,
+    organization_ids: Sequence[int] | None,
+    wave_ids: Iterable[int] | None = None,
+    chunk_size: int | None = None,
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Answers in primary-key order, `chunk_size` rows per query (keyset paging: memory stays flat).
+
+    `organization_ids=None` means every organization (superusers).
+    """
+    answers = Answer.objects.order_by("pk")
+    if organization_ids is not None:
+        answers = answers.filter(response__wave__organization_id__in=list(organization_ids))
+    if wave_ids is not None:
+        answers = answers.filter(response__wave_id__in=list(wave_ids))
+    # The stored JSON as text: written out as it is, never decoded and encoded again.
+    answers = answers.annotate(value_json=Cast("value", output_field=TextField()))
+    fields = [field for _, field in ANSWER_EXPORT_FIELDS]
+    size = chunk_size or DEFAULT_CHUNK
+    last = 0
+    while True:
+        rows = list(answers.filter(pk__gt=last).values_list(*fields)[:size])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1][0]
