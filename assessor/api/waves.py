@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -19,6 +18,7 @@ from assessor.api.pagination import Pagination
 from assessor.api.permissions import require_org_admin, visible_teams
 from assessor.models import Organization
 from surveys.models import Wave
+from surveys.services.waves import WaveStateRefused, wave_close, wave_open
 
 TAG = ["surveys"]
 STATES = ("scheduled", "open", "closed")
@@ -95,38 +95,6 @@ class WaveDetail(OrganizationView):
         return Response(WaveOut(wave_or_404(self.organization, request, wave), context={"now": timezone.now()}).data)
 
 
-def wave_open(*, wave: Wave, now: datetime) -> bool:
-    """Open a scheduled wave now. Returns whether it changed; a closed wave stays closed."""
-    with transaction.atomic():
-        locked = Wave.objects.select_for_update().get(pk=wave.pk)
-        state = locked.state(now)
-        if state == "closed":
-            raise Conflict(
-                "A closed wave stays closed: reopening it would change results already reported and exported. "
-                "Open a new wave instead.",
-                code="wave_closed",
-            )
-        if state == "open":
-            return False
-        locked.opens_at = now
-        locked.save(update_fields=["opens_at"])
-        return True
-
-
-def wave_close(*, wave: Wave, now: datetime) -> bool:
-    """Close an open wave now. Returns whether it changed; a scheduled wave cannot be closed before it opens."""
-    with transaction.atomic():
-        locked = Wave.objects.select_for_update().get(pk=wave.pk)
-        state = locked.state(now)
-        if state == "scheduled":
-            raise Conflict("This wave has not opened yet, so it cannot be closed.", code="wave_not_open")
-        if state == "closed":
-            return False
-        locked.closes_at = now
-        locked.save(update_fields=["closes_at"])
-        return True
-
-
 class WaveStateOut(WaveOut):
     changed = serializers.BooleanField()
 
@@ -139,7 +107,10 @@ class _WaveChange(OrganizationView):
         require_org_admin(request.user, self.organization)
         wave = wave_or_404(self.organization, request, wave_id)
         now = timezone.now()
-        changed = (wave_open if opening else wave_close)(wave=wave, now=now)
+        try:
+            changed = (wave_open if opening else wave_close)(wave=wave, now=now)
+        except WaveStateRefused as exc:
+            raise Conflict(str(exc), code=exc.code) from exc
         wave.refresh_from_db(fields=["opens_at", "closes_at"])
         wave.changed = changed  # type: ignore[attr-defined]
         return Response(WaveStateOut(wave, context={"now": now}).data)
