@@ -1,5 +1,17 @@
-"""URLs of the reports app."""
+"""URLs of the reports app: dashboards under /dashboard/, wave exports, and the email unsubscribe page."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from reports.views import export, gaps, overview, team, trends, unsubscribe
+
+app_name = "reports"
+
+urlpatterns = [
+    path("dashboard/", overview.overview, name="overview"),
+    path("dashboard/teams/<int:team_id>/", team.team_page, name="team"),
+    path("dashboard/gaps/", gaps.gaps, name="gaps"),
+    path("dashboard/trends/", trends.trends, name="trends"),
+    path("dashboard/waves/<int:wave_id>/report.html", export.wave_html, name="wave_export_html"),
+    path("dashboard/waves/<int:wave_id>/scores.csv", export.wave_csv, name="wave_export_csv"),
+    path("email/unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
+]

@@ -1,0 +1,110 @@
+"""Server time and query count per dashboard page, for an organization of 100 teams and of BENCH_TEAMS teams.
+
+Target (design): with 1,000 teams and 8 waves, every dashboard page renders in under 250 ms of server time
+on this machine, with a constant number of SQL queries whatever the number of teams. Each page is requested
+through Django's test client (the whole request: middleware, access checks, frames, charts, templates) by
+an admin of the synthetic organization: once to warm up, then RUNS times; the median is reported.
+
+On SQLite the 100-team organization lives in its own data directory so the big one is kept for the other
+workloads; on PostgreSQL the sizes run one after the other in the same database, the big one last.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import ROOT, bench_teams, ensure_org, setup_django
+
+RUNS = 5
+TARGET_MS = 250
+SMALL = 100
+
+
+def pages(organization, team, wave) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    org = f"?org={organization.slug}"
+    return {
+        "overview": reverse("reports:overview") + org,
+        "team": reverse("reports:team", args=[team.pk]),
+        "gaps": reverse("reports:gaps") + org,
+        "trends": reverse("reports:trends") + org,
+        "trends + benchmark": reverse("reports:trends") + org + "&benchmark=1",
+        "wave report (HTML export)": reverse("reports:wave_export_html", args=[wave.pk]),
+    }
+
+
+def measure(teams: int) -> None:
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    setup_django()
+    from django.contrib.auth import get_user_model
+    from django.core.management import get_commands
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from assessor.models import Membership, ScoreSnapshot
+    from assessor.scoring_service import scores_recompute
+
+    if "generate_org" not in get_commands():
+        print("not run: generate_org missing")
+        return
+    organization = ensure_org(teams, quiet=True)
+    if not ScoreSnapshot.objects.filter(team__organization=organization).exists():
+        started = time.perf_counter()
+        written = scores_recompute().written
+        print(f"scores_recompute (the dashboards read scores): {written} snapshots in {time.perf_counter() - started:.1f} s")
+    admin, _ = get_user_model().objects.get_or_create(username="bench-admin")
+    Membership.objects.get_or_create(user=admin, organization=organization, team=None, defaults={"role": Membership.Role.ADMIN})
+    team = organization.teams.order_by("pk").first()
+    wave = organization.survey_waves.order_by("-opens_at").first()
+    waves = organization.survey_waves.count()
+    client = Client()
+    client.force_login(admin)
+    print(f"{teams} teams, {waves} waves:")
+    print(f"  {'page':<28}{'median ms':>10}{'max ms':>9}{'queries':>9}  target")
+    for name, url in pages(organization, team, wave).items():
+        response = client.get(url)  # warm-up: imports, caches, the rubric and model files
+        if response.status_code != 200:
+            print(f"  {name:<28} failed: HTTP {response.status_code}")
+            continue
+        times = []
+        for _ in range(RUNS):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+        median = statistics.median(times)
+        verdict = "ok" if median < TARGET_MS else f"over {TARGET_MS} ms"
+        if name.endswith("export)"):
+            verdict = "(a download, not a page)"
+        print(f"  {name:<28}{median:>10.0f}{max(times):>9.0f}{len(queries):>9}  {verdict}")
+
+
+def main() -> int:
+    if len(sys.argv) > 1:
+        measure(int(sys.argv[1]))
+        return 0
+    big = bench_teams()
+    sizes = [SMALL, big] if big != SMALL else [big]
+    for size in sizes:
+        env = dict(os.environ)
+        if size != big and not env.get("DATABASE_URL"):
+            env["DATA_DIR"] = str(Path(env.get("DATA_DIR", ROOT / "var" / "bench")).parent / f"bench-{size}")
+        result = subprocess.run([sys.executable, __file__, str(size)], env=env, text=True, capture_output=True, check=False)
+        sys.stdout.write(result.stdout)
+        if result.returncode != 0:
+            sys.stdout.write(f"failed at {size} teams (exit {result.returncode}):\n{result.stderr[-2000:]}\n")
+            return result.returncode
+        if "not run:" in result.stdout:
+            return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""One team: current, target and evidenced level per aspect, and the evidence items behind them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from reports.frames.common import empty
+
+PROFILE_COLUMNS = [
+    "aspect",
+    "score",
+    "level",
+    "target_level",
+    "gap",
+    "evidenced_level",
+    "evidence_ceiling",
+    "evidence_items",
+    "status",
+    "respondents",
+    "spread",
+    "disagreement",
+    "confidence",
+    "confidence_label",
+    "unverified",
+]
+EVIDENCE_ITEM_COLUMNS = ["aspect", "level", "direction", "weight", "rule_key", "explanation", "observed_at", "signal_ids"]
+
+
+def team_profile(scores: pd.DataFrame, aspects: Sequence[str]) -> pd.DataFrame:
+    """One row per aspect for one team in one wave; aspects without answers keep empty values.
+
+    evidenced_level is the evidence floor: the highest level the collected evidence supports.
+    """
+    base = pd.DataFrame({"aspect": list(aspects)})
+    if scores.empty:
+        profile = base.reindex(columns=PROFILE_COLUMNS)
+        profile["aspect"] = list(aspects)
+        return profile
+    rows = scores.drop_duplicates("aspect", keep="last").rename(columns={"evidence_floor": "evidenced_level"})
+    profile = base.merge(rows, on="aspect", how="left")
+    numeric = ["score", "level", "target_level", "gap", "evidenced_level", "evidence_ceiling", "evidence_items", "respondents"]
+    profile[numeric] = profile[numeric].apply(pd.to_numeric, errors="coerce")
+    return profile[PROFILE_COLUMNS]
+
+
+def profile_cards(profile: pd.DataFrame) -> list[dict[str, Any]]:
+    """The profile as plain dicts, with missing numbers as None, for templates."""
+    cards = []
+    for record in profile.to_dict("records"):
+        cards.append({key: (None if _missing(value) else value) for key, value in record.items()})
+    for card in cards:
+        for key in ("level", "target_level", "gap", "evidenced_level", "evidence_ceiling", "evidence_items", "respondents"):
+            if card[key] is not None:
+                card[key] = int(card[key])
+    return cards
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return False
+
+
+def evidence_by_aspect(evidence: pd.DataFrame, aspects: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """Evidence items per aspect, strongest level first, each with its signal ids."""
+    result: dict[str, list[dict[str, Any]]] = {aspect: [] for aspect in aspects}
+    if evidence.empty:
+        return result
+    rows = evidence.sort_values(["aspect", "level", "observed_at"], ascending=[True, False, False])
+    for record in rows[EVIDENCE_ITEM_COLUMNS].to_dict("records"):
+        signal_ids = record["signal_ids"]
+        record["signal_ids"] = [int(value) for value in signal_ids] if isinstance(signal_ids, list | tuple) else []
+        result.setdefault(record["aspect"], []).append(record)
+    return result
+
+
+def evidence_table(evidence: pd.DataFrame) -> pd.DataFrame:
+    """Evidence items as a flat table (for CSV): signal ids joined with spaces."""
+    if evidence.empty:
+        return empty(EVIDENCE_ITEM_COLUMNS)
+    table = evidence[EVIDENCE_ITEM_COLUMNS].copy()
+    table["signal_ids"] = [" ".join(str(v) for v in ids) if isinstance(ids, list | tuple) else "" for ids in table["signal_ids"]]
+    return table.sort_values(["aspect", "level"]).reset_index(drop=True)

@@ -1,0 +1,107 @@
+"""Reports' own data: annotations on trends, email subscriptions, and the ledger that sends each email once."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from assessor.models import Organization, Team, TeamGroup
+
+
+class Annotation(models.Model):
+    """Something that happened, drawn on trend charts (such as "self-service portal launched")."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="report_annotations")
+    date = models.DateField()
+    label = models.CharField(max_length=120)
+    details = models.TextField(blank=True)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_annotations",
+        help_text="Leave empty (and the group too) for an event that concerns the whole organization.",
+    )
+    group = models.ForeignKey(
+        TeamGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_annotations",
+        help_text="Shown on the group's trend and on its teams' trends.",
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "label"]
+        indexes = [models.Index(fields=["organization", "date"], name="annotation_org_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.label}"
+
+    def clean(self) -> None:
+        if self.team_id and self.group_id:
+            raise ValidationError("Choose a team or a group, not both.")
+        if self.team_id and self.team.organization_id != self.organization_id:
+            raise ValidationError({"team": "The team belongs to another organization."})
+        if self.group_id and self.group.organization_id != self.organization_id:
+            raise ValidationError({"group": "The group belongs to another organization."})
+
+
+class EmailKind(models.TextChoices):
+    DIGEST = "digest", "Digest"
+    REMINDER = "reminder", "Survey reminder"
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly"
+
+
+class Subscription(models.Model):
+    """A person's choice about one kind of email from one organization; no row means the defaults apply."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_subscriptions")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="report_subscriptions")
+    kind = models.CharField(max_length=20, choices=EmailKind.choices)
+    frequency = models.CharField(
+        max_length=10, choices=Frequency.choices, blank=True, help_text="For digests; empty means the service default."
+    )
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organization", "user", "kind"]
+        constraints = [models.UniqueConstraint(fields=["user", "organization", "kind"], name="unique_report_subscription")]
+
+    def __str__(self) -> str:
+        state = "unsubscribed" if self.unsubscribed_at else (self.frequency or "default")
+        return f"{self.user} · {self.get_kind_display()} · {self.organization} ({state})"
+
+
+class SentEmail(models.Model):
+    """One email sent. The row is written in the same transaction as the send, before it; the unique key
+    makes a retried task or a second scheduler skip what was already sent."""
+
+    recipient = models.EmailField(max_length=254, help_text="Lower-cased address.")
+    kind = models.CharField(max_length=20, choices=EmailKind.choices)
+    period_key = models.CharField(max_length=64, help_text="Digest: organization and period; reminder: wave and number.")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="sent_report_emails")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    wave = models.ForeignKey("surveys.Wave", on_delete=models.CASCADE, null=True, blank=True, related_name="sent_reminders")
+    subject = models.CharField(max_length=250)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = "sent email"
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "period_key"], name="unique_email_per_period"),
+        ]
+        indexes = [models.Index(fields=["wave", "kind", "recipient"], name="sent_email_wave")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient} ({self.period_key})"

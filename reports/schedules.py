@@ -1,0 +1,13 @@
+"""Default schedules of the reports (see assessor.schedules): digests and survey reminders.
+
+Admins change the times, or switch one off, under Periodic tasks in the admin. People choose weekly or
+monthly digests for themselves (through the link in every digest); each schedule sends to those who chose it.
+"""
+
+from assessor.schedules import DefaultSchedule
+
+SCHEDULES = (
+    DefaultSchedule("Weekly digest", "reports.send_digests", crontab=("0", "7", "1", "*"), kwargs={"frequency": "weekly"}),
+    DefaultSchedule("Monthly digest", "reports.send_digests", crontab=("0", "7", "*", "1"), kwargs={"frequency": "monthly"}),
+    DefaultSchedule("Survey reminders", "reports.send_reminders", crontab=("0", "8", "*", "*")),
+)

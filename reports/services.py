@@ -1,0 +1,347 @@
+"""Sending digests and reminders exactly once per recipient and period, and email subscription changes."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+
+from assessor.models import Membership, Organization
+from assessor.scoring.rubric import load_rubric
+from assessor.selectors import latest_scores
+from reports import conf
+from reports.digest import DigestContent, DigestData, digest_content
+from reports.emails import Recipient, ReminderContent, absolute, digest_message, reminder_message
+from reports.frames.gaps import perception_frame
+from reports.models import EmailKind, Frequency, SentEmail, Subscription
+from reports.periods import Period, digest_period
+from reports.selectors import cooperation_answers, links_frame, participation_frame, scope_for, score_history, waves_frame
+from reports.tokens import UnsubscribeRequest
+from reports.vocabulary import vocabulary
+from surveys.models import Invitation, Response, Wave
+
+logger = logging.getLogger(__name__)
+
+# Worth trying again later; a refused recipient address is not (it is logged and skipped).
+RETRYABLE_EMAIL_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, ConnectionError, TimeoutError)
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    already_sent: int = 0
+    refused: list[str] = field(default_factory=list)
+    skipped: int = 0
+
+    def __str__(self) -> str:
+        parts = [f"{self.sent} sent", f"{self.already_sent} already sent earlier"]
+        if self.skipped:
+            parts.append(f"{self.skipped} not due")
+        if self.refused:
+            parts.append(f"{len(self.refused)} refused by the mail server ({', '.join(self.refused[:5])})")
+        return ", ".join(parts)
+
+
+def email_send_once(
+    *,
+    message: EmailMultiAlternatives,
+    kind: str,
+    period_key: str,
+    organization: Organization,
+    user_id: int | None,
+    now: datetime,
+    wave: Wave | None = None,
+) -> bool:
+    """Send unless this recipient already got this kind of email for this period; True when it went out.
+
+    The ledger row is inserted first, in the same transaction as the send. A second run (a retried task,
+    a second scheduler) hits the unique constraint and skips; on PostgreSQL it waits for the first to
+    finish. When sending fails the transaction rolls back, the row goes with it, and a retry sends again.
+    """
+    try:
+        with transaction.atomic():
+            SentEmail.objects.create(
+                recipient=message.to[0].strip().lower(),
+                kind=kind,
+                period_key=period_key,
+                organization=organization,
+                user_id=user_id,
+                wave=wave,
+                subject=message.subject[:250],
+                sent_at=now,
+            )
+            message.send()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _deliver(result: SendResult, **kwargs: Any) -> None:
+    message: EmailMultiAlternatives = kwargs["message"]
+    try:
+        if email_send_once(**kwargs):
+            result.sent += 1
+        else:
+            result.already_sent += 1
+    except smtplib.SMTPRecipientsRefused:
+        logger.warning("The mail server refused %s; skipped.", message.to[0])
+        result.refused.append(message.to[0])
+
+
+def _recipient(user: Any) -> Recipient:
+    return Recipient(user_id=user.pk, email=user.email.strip(), name=user.get_full_name() or user.get_username())
+
+
+# --- digests ---------------------------------------------------------------------------------------------
+
+
+def digest_recipients(*, organization: Organization, frequency: str) -> list[Any]:
+    """Admins and team leads with an email address who have not unsubscribed and want this frequency."""
+    memberships = (
+        Membership.objects.filter(
+            organization=organization,
+            role__in=[Membership.Role.ADMIN, Membership.Role.TEAM_LEAD],
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("user_id")
+    )
+    choices = {s.user_id: s for s in Subscription.objects.filter(organization=organization, kind=EmailKind.DIGEST)}
+    default = conf.digest_default_frequency()
+    users: dict[int, Any] = {}
+    for membership in memberships:
+        choice = choices.get(membership.user_id)
+        if choice is not None and choice.unsubscribed_at is not None:
+            continue
+        if ((choice.frequency if choice else "") or default) == frequency:
+            users[membership.user_id] = membership.user
+    return list(users.values())
+
+
+def digest_data(*, organization: Organization, period: Period) -> DigestData | None:
+    """The organization's frames for a digest; None when it has no survey wave at all."""
+    waves = waves_frame(organization)
+    if waves.empty:
+        return None
+    history = score_history(organization=organization, rubric_version=load_rubric().version)
+    scored = waves[waves["wave_id"].isin(set(history["wave_id"])) & (waves["opens_at"] <= period.end)]
+    wave = scored.iloc[0].to_dict() if not scored.empty else None
+    scores = latest_scores(wave_ids=[int(wave["wave_id"])] if wave else [])
+    active = waves[(waves["closes_at"] >= period.start) & (waves["opens_at"] <= period.end)]
+    participation = participation_frame(wave_ids=[int(w) for w in active["wave_id"]], team_ids=None)
+    answers = cooperation_answers(wave_id=int(wave["wave_id"])) if wave else None
+    perception = (
+        perception_frame(scores, answers, links_frame(organization))
+        if wave is not None and answers is not None
+        else scores.iloc[0:0]
+    )
+    return DigestData(waves=waves, wave=wave, scores=scores, history=history, participation=participation, perception=perception)
+
+
+def digest_for(*, organization: Organization, user: Any, data: DigestData, period: Period) -> DigestContent:
+    scope = scope_for(user, organization)
+    return digest_content(
+        data, scope.teams, org_wide=scope.org_wide, period=period, aspects=vocabulary().aspects, max_rows=conf.digest_max_rows()
+    )
+
+
+def digest_send(*, frequency: str, now: datetime, organization_ids: Iterable[int] | None = None) -> SendResult:
+    """Send this period's digest to everyone who wants it at this frequency, once each."""
+    period = digest_period(frequency=frequency, now=now)
+    words = vocabulary()
+    result = SendResult()
+    organizations = Organization.objects.order_by("pk")
+    if organization_ids is not None:
+        organizations = organizations.filter(pk__in=list(organization_ids))
+    connection = get_connection()
+    for organization in organizations:
+        users = digest_recipients(organization=organization, frequency=frequency)
+        if not users:
+            continue
+        data = digest_data(organization=organization, period=period)
+        if data is None:
+            result.skipped += len(users)
+            continue
+        for user in users:
+            content = digest_for(organization=organization, user=user, data=data, period=period)
+            message = digest_message(
+                content,
+                recipient=_recipient(user),
+                organization=organization,
+                aspects=words.aspects,
+                levels=words.levels,
+                connection=connection,
+            )
+            _deliver(
+                result,
+                message=message,
+                kind=EmailKind.DIGEST,
+                period_key=f"org{organization.pk}:{period.frequency}:{period.key}",
+                organization=organization,
+                user_id=user.pk,
+                now=now,
+            )
+    return result
+
+
+def digest_preview(
+    *, organization: Organization, frequency: str, now: datetime, user: Any | None = None
+) -> EmailMultiAlternatives:
+    """The digest an admin (or the given user) would get now, without sending it or touching the ledger."""
+    period = digest_period(frequency=frequency, now=now)
+    data = digest_data(organization=organization, period=period)
+    if data is None:
+        raise LookupError(f"{organization.name} has no survey wave yet, so there is nothing to put in a digest.")
+    reader = user or _preview_reader(organization)
+    content = digest_for(organization=organization, user=reader, data=data, period=period)
+    words = vocabulary()
+    recipient = _recipient(reader) if reader.email else Recipient(reader.pk, "preview@localhost", reader.get_username())
+    return digest_message(content, recipient=recipient, organization=organization, aspects=words.aspects, levels=words.levels)
+
+
+def _preview_reader(organization: Organization) -> Any:
+    from django.contrib.auth import get_user_model
+
+    admin = Membership.objects.filter(organization=organization, role=Membership.Role.ADMIN).select_related("user").first()
+    if admin is not None:
+        return admin.user
+    superuser = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    if superuser is None:
+        raise LookupError(f"{organization.name} has no admin to preview a digest for; add one, or pass a user.")
+    return superuser
+
+
+# --- reminders -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    user: Any
+    teams: list[str] = field(default_factory=list)
+    team_ids: set[int] = field(default_factory=set)
+
+
+def _own_links(wave: Wave, pending: dict[str, _Pending]) -> dict[str, list[str]]:
+    """Invitation links whose label is the person's email or username, not yet submitted."""
+    links: dict[str, list[str]] = {}
+    team_ids = {team_id for person in pending.values() for team_id in person.team_ids}
+    invitations = (
+        Invitation.objects.active()
+        .filter(wave=wave, team_id__in=team_ids)
+        .exclude(response__status=Response.Status.SUBMITTED)
+        .exclude(label="")
+    )
+    by_label = {invitation.label.strip().casefold(): invitation for invitation in invitations}
+    for email, person in pending.items():
+        for label in {email, person.user.get_username().casefold()}:
+            invitation = by_label.get(label)
+            if invitation is not None and invitation.team_id in person.team_ids:
+                links.setdefault(email, []).append(absolute(invitation.path()))
+    return links
+
+
+def _wave_reminders(wave: Wave, *, now: datetime, result: SendResult, connection: Any) -> None:
+    limit, apart = conf.reminder_max(), timedelta(days=conf.reminder_days_apart())
+    invited = set(wave.teams.values_list("pk", flat=True))
+    answered = set(
+        Response.objects.filter(wave=wave, status=Response.Status.SUBMITTED).values_list("team_id", flat=True).distinct()
+    )
+    missing = invited - answered
+    if not missing:
+        return
+    unsubscribed = set(
+        Subscription.objects.filter(
+            organization_id=wave.organization_id, kind=EmailKind.REMINDER, unsubscribed_at__isnull=False
+        ).values_list("user_id", flat=True)
+    )
+    memberships = (
+        Membership.objects.filter(
+            team_id__in=missing, role__in=[Membership.Role.TEAM_LEAD, Membership.Role.MEMBER], user__is_active=True
+        )
+        .exclude(user__email="")
+        .select_related("user", "team")
+        .order_by("user_id", "team__name")
+    )
+    pending: dict[str, _Pending] = {}
+    for membership in memberships:
+        if membership.user_id in unsubscribed:
+            continue
+        person = pending.setdefault(membership.user.email.strip().lower(), _Pending(user=membership.user))
+        if membership.team_id not in person.team_ids:
+            person.teams.append(membership.team.name)
+            person.team_ids.add(membership.team_id)
+    sent_before: dict[str, list[datetime]] = {}
+    for recipient, sent_at in SentEmail.objects.filter(wave=wave, kind=EmailKind.REMINDER).values_list("recipient", "sent_at"):
+        sent_before.setdefault(recipient, []).append(sent_at)
+    links = _own_links(wave, pending)
+    for email, person in pending.items():
+        earlier = sent_before.get(email, [])
+        number = len(earlier) + 1
+        if number > limit or (earlier and now - max(earlier) < apart):
+            result.skipped += 1
+            continue
+        content = ReminderContent(
+            wave_name=wave.name,
+            closes_at=wave.closes_at,
+            days_left=max(0, (wave.closes_at - now).days),
+            teams=person.teams,
+            number=number,
+            limit=limit,
+            links=links.get(email, []),
+        )
+        message = reminder_message(
+            content, recipient=_recipient(person.user), organization=wave.organization, connection=connection
+        )
+        _deliver(
+            result,
+            message=message,
+            kind=EmailKind.REMINDER,
+            period_key=f"wave{wave.pk}:{number}",
+            organization=wave.organization,
+            user_id=person.user.pk,
+            now=now,
+            wave=wave,
+        )
+
+
+def reminders_send(*, now: datetime, organization_ids: Iterable[int] | None = None) -> SendResult:
+    """Remind members of invited teams that have not answered an open wave: at most REPORTS_REMINDER_MAX times,
+    REPORTS_REMINDER_DAYS_APART days apart, the first that many days after the wave opened, never after it closes."""
+    result = SendResult()
+    apart = timedelta(days=conf.reminder_days_apart())
+    waves = Wave.objects.open_at(now).filter(opens_at__lte=now - apart).select_related("organization").order_by("closes_at")
+    if organization_ids is not None:
+        waves = waves.filter(organization_id__in=list(organization_ids))
+    connection = get_connection()
+    for wave in waves:
+        _wave_reminders(wave, now=now, result=result, connection=connection)
+    return result
+
+
+# --- subscriptions ---------------------------------------------------------------------------------------
+
+UNSUBSCRIBE_ACTIONS = ("unsubscribe", "weekly", "monthly", "resubscribe")
+
+
+def subscription_update(*, request: UnsubscribeRequest, action: str, now: datetime) -> Subscription:
+    """Apply a choice made from an email link: stop this kind of email, switch digest frequency, or start again."""
+    if action not in UNSUBSCRIBE_ACTIONS or request.kind not in EmailKind.values:
+        raise ValueError(f"Unknown choice {action!r}.")
+    subscription, _ = Subscription.objects.get_or_create(
+        user_id=request.user_id, organization_id=request.organization_id, kind=request.kind
+    )
+    if action == "unsubscribe":
+        subscription.unsubscribed_at = subscription.unsubscribed_at or now
+    else:
+        subscription.unsubscribed_at = None
+        if action in (Frequency.WEEKLY, Frequency.MONTHLY) and request.kind == EmailKind.DIGEST:
+            subscription.frequency = action
+    subscription.save(update_fields=["unsubscribed_at", "frequency", "updated_at"])
+    return subscription

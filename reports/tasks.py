@@ -1,0 +1,52 @@
+"""Scheduled email tasks. Each keeps the moment it first ran, so a retry lands in the same period and the
+ledger skips whoever already got the email; SMTP trouble is retried with growing pauses."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+from typing import Any
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from reports import conf
+from reports.services import RETRYABLE_EMAIL_ERRORS, SendResult, digest_send, reminders_send
+
+# SMTP trouble, and a database busy with another sender of the same emails (SQLite reports it as locked).
+RETRYABLE = (*RETRYABLE_EMAIL_ERRORS, OperationalError)
+BACKOFF_SECONDS = 60
+BACKOFF_MAX_SECONDS = 3600
+
+
+def backoff(retries: int) -> int:
+    """60 s, 120 s, 240 s ... up to an hour, with some jitter so workers do not retry in step."""
+    delay: int = min(BACKOFF_MAX_SECONDS, BACKOFF_SECONDS * 2**retries)
+    return delay + random.randint(0, delay // 10)  # noqa: S311 - jitter, not security
+
+
+def _run(task: Any, service: Any, now: str | None, **kwargs: Any) -> str:
+    moment = datetime.fromisoformat(now) if now else timezone.now()
+    try:
+        result: SendResult = service(now=moment, **kwargs)
+    except RETRYABLE as exc:
+        raise task.retry(
+            exc=exc,
+            kwargs={**kwargs, "now": moment.isoformat()},
+            countdown=backoff(task.request.retries),
+            max_retries=conf.email_retry_max(),
+        ) from exc
+    return str(result)
+
+
+@shared_task(bind=True, name="reports.send_digests")
+def send_digests(self: Any, frequency: str = "weekly", organization_ids: list[int] | None = None, now: str | None = None) -> str:
+    """The weekly or monthly digest to admins and team leads who want it (scheduled under Periodic tasks)."""
+    return _run(self, digest_send, now, frequency=frequency, organization_ids=organization_ids)
+
+
+@shared_task(bind=True, name="reports.send_reminders")
+def send_reminders(self: Any, organization_ids: list[int] | None = None, now: str | None = None) -> str:
+    """Reminders to invited teams that have not answered an open wave (scheduled under Periodic tasks)."""
+    return _run(self, reminders_send, now, organization_ids=organization_ids)

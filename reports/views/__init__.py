@@ -1,0 +1,1 @@
+"""Dashboard pages, exports and the unsubscribe page; thin views over `reports.dashboards`."""

@@ -1,0 +1,34 @@
+"""The gap report page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from reports.dashboards.gaps import gaps_data
+from reports.views.common import csv_download, dashboard_context, handle_errors, int_param, optional_url, rendered_blocks
+
+
+@login_required
+@handle_errors
+def gaps(request: HttpRequest) -> HttpResponse:
+    context = dashboard_context(request)
+    data = gaps_data(context.scope, wave_id=int_param(request, "wave"), now=timezone.now())
+    download = csv_download(request, data.blocks, f"{context.scope.organization.slug}-gaps")
+    if download is not None:
+        return download
+    return render(
+        request,
+        "reports/gaps.html",
+        {
+            "tab": "gaps",
+            "context": context,
+            "organization": context.scope.organization,
+            "data": data,
+            "blocks": rendered_blocks(request, data.blocks),
+            "wave_choices": data.waves[["wave_id", "wave"]].to_dict("records"),
+            "new_wave_url": optional_url("admin:surveys_wave_add"),
+        },
+    )

@@ -1,0 +1,61 @@
+"""The organization overview page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from assessor.models import Team
+from reports.dashboards.overview import OverviewFilters, overview_data
+from reports.frames.heatmap import MARKS
+from reports.views.common import (
+    PageError,
+    csv_download,
+    dashboard_context,
+    handle_errors,
+    int_param,
+    optional_url,
+    query,
+    rendered_blocks,
+)
+from reports.vocabulary import vocabulary
+
+
+@login_required
+@handle_errors
+def overview(request: HttpRequest) -> HttpResponse:
+    context = dashboard_context(request)
+    kind = request.GET.get("kind", "")
+    if kind and kind not in Team.Kind.values:
+        raise PageError(400, "Bad request", "The team kind in the address is not one of application, platform or infrastructure.")
+    filters = OverviewFilters(
+        wave_id=int_param(request, "wave"), kind=kind, group_id=int_param(request, "group"), page=int_param(request, "page") or 1
+    )
+    data = overview_data(context.scope, filters, now=timezone.now())
+    download = csv_download(request, data.blocks, f"{context.scope.organization.slug}-overview")
+    if download is not None:
+        return download
+    words = vocabulary()
+    return render(
+        request,
+        "reports/overview.html",
+        {
+            "tab": "overview",
+            "context": context,
+            "organization": context.scope.organization,
+            "data": data,
+            "filters": filters,
+            "wave_choices": data.waves[["wave_id", "wave"]].to_dict("records"),
+            "blocks": rendered_blocks(request, data.blocks),
+            "aspects": words.aspects,
+            "levels": words.levels,
+            "marks": MARKS,
+            "kinds": [(value, label) for value, label in Team.Kind.choices if value in data.kinds],
+            "previous_page": query(request, page=data.page - 1) if data.page > 1 else "",
+            "next_page": query(request, page=data.page + 1) if data.page < data.pages else "",
+            "new_wave_url": optional_url("admin:surveys_wave_add"),
+            "waves_url": optional_url("surveys:waves"),
+        },
+    )

@@ -1,0 +1,73 @@
+"""A team's page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from assessor.access import can_view_team
+from assessor.models import Team
+from reports.dashboards.team import team_data
+from reports.views.common import (
+    PageError,
+    csv_download,
+    dashboard_context,
+    handle_errors,
+    int_param,
+    optional_url,
+    rendered_blocks,
+)
+
+SIGNAL_PLACEHOLDER = 987654321
+
+
+def _signal_url_pattern(request: HttpRequest, team: Team) -> str:
+    """How to link a signal: its row on the collectors' evidence page of the team, else its admin page for staff.
+
+    The pattern holds SIGNAL_PLACEHOLDER where the signal id goes, so URLs are reversed once, not per signal.
+    """
+    page = optional_url("collectors:team_evidence", team.pk)
+    if page:
+        return f"{page}#signal-{SIGNAL_PLACEHOLDER}"
+    return optional_url("admin:collectors_signal_change", SIGNAL_PLACEHOLDER) if request.user.is_staff else ""
+
+
+@login_required
+@handle_errors
+def team_page(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = Team.objects.select_related("organization", "group").filter(pk=team_id).first()
+    if team is None or not can_view_team(request.user, team):
+        raise PageError(
+            403, "Not your team", "You can open the pages of your own team. Admins of an organization can open every team's page."
+        )
+    context = dashboard_context(request, team.organization)
+    data = team_data(context.scope, team, wave_id=int_param(request, "wave"), now=timezone.now())
+    download = csv_download(request, data.blocks, f"{team.organization.slug}-{team.slug}")
+    if download is not None:
+        return download
+    pattern = _signal_url_pattern(request, team)
+    for card in data.cards:
+        for item in card["evidence"]:
+            item["signals"] = [
+                {"id": signal_id, "url": pattern.replace(str(SIGNAL_PLACEHOLDER), str(signal_id)) if pattern else ""}
+                for signal_id in item["signal_ids"]
+            ]
+    return render(
+        request,
+        "reports/team.html",
+        {
+            "tab": "team",
+            "context": context,
+            "organization": team.organization,
+            "team": team,
+            "data": data,
+            "blocks": rendered_blocks(request, data.blocks),
+            "wave_choices": data.answered_waves[["wave_id", "wave"]].to_dict("records"),
+            "collect_url": optional_url("collectors:collect"),
+            "evidence_url": optional_url("collectors:team_evidence", team.pk),
+            "repositories_url": optional_url("admin:assessor_repository_changelist") if request.user.is_staff else "",
+            "waves_url": optional_url("surveys:waves") if request.user.is_staff else "",
+        },
+    )

@@ -1,0 +1,68 @@
+"""The trend report page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from reports.dashboards.trends import TrendFilters, trends_data
+from reports.frames.trends import SCOPES
+from reports.views.common import PageError, csv_download, dashboard_context, handle_errors, int_param, query, rendered_blocks
+
+
+@login_required
+@handle_errors
+def trends(request: HttpRequest) -> HttpResponse:
+    context = dashboard_context(request)
+    filters = TrendFilters(**_chosen_scope(request), benchmark=request.GET.get("benchmark") == "1")
+    data = trends_data(context.scope, filters)
+    download = csv_download(request, data.blocks, f"{context.scope.organization.slug}-trends")
+    if download is not None:
+        return download
+    return render(
+        request,
+        "reports/trends.html",
+        {
+            "tab": "trends",
+            "context": context,
+            "organization": context.scope.organization,
+            "data": data,
+            "blocks": rendered_blocks(request, data.blocks),
+            "scope_options": _options(data.scopes, (data.filters.scope, data.filters.key)),
+            "benchmark_on": query(request, benchmark="1"),
+            "benchmark_off": query(request, benchmark=None),
+        },
+    )
+
+
+def _options(scopes: list[tuple[str, int | None, str]], chosen: tuple[str, int | None]) -> SafeString:
+    """The organization, group and team choices as <option>s, joined in Python: an organization may have
+    a thousand teams, and a template loop over them costs more than the rest of the page."""
+    return format_html_join(
+        "",
+        '<option value="{}:{}"{}>{}</option>',
+        (
+            (kind, "" if key is None else key, mark_safe(" selected") if (kind, key) == chosen else "", label)
+            for kind, key, label in scopes
+        ),
+    )
+
+
+def _chosen_scope(request: HttpRequest) -> dict[str, Any]:
+    """`?show=group:3` from the picker, or `?scope=group&key=3` from links; the organization by default."""
+    show = request.GET.get("show", "")
+    if show:
+        name, _, key = show.partition(":")
+        if not key.isdigit() and key != "":
+            raise PageError(400, "Bad request", "Pick the organization, a group or a team from the list.")
+        chosen = {"scope": name, "key": int(key) if key else None}
+    else:
+        chosen = {"scope": request.GET.get("scope", "organization"), "key": int_param(request, "key")}
+    if chosen["scope"] not in SCOPES:
+        raise PageError(400, "Bad request", "Show trends for the organization, a group or a team.")
+    return chosen

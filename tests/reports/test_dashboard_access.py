@@ -1,0 +1,130 @@
+import pytest
+from django.urls import reverse
+
+PAGES = ["reports:overview", "reports:gaps", "reports:trends"]
+
+
+def get(client, user, url):
+    if user is not None:
+        client.force_login(user)
+    return client.get(url)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_it_sends_anonymous_visitors_to_sign_in(client, world, name):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_it_sends_anonymous_visitors_of_a_team_page_and_exports_to_sign_in(client, world):
+    for url in (
+        reverse("reports:team", args=[world.teams[1].pk]),
+        reverse("reports:wave_export_html", args=[world.autumn.pk]),
+        reverse("reports:wave_export_csv", args=[world.autumn.pk]),
+    ):
+        assert client.get(url).status_code == 302
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_it_tells_people_outside_every_organization_what_to_do(client, world, name):
+    response = get(client, world.outsider, reverse(name))
+
+    assert response.status_code == 403
+    assert "Ask an admin of your organization to add you" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_admins_see_every_team(client, world, name):
+    response = get(client, world.admin, reverse(name))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    if name != "reports:trends":
+        assert all(team.name in body for team in world.teams if team.kind == "application")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_team_leads_see_only_their_own_team(client, world, name):
+    response = get(client, world.lead, reverse(name))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert world.teams[1].name in body
+    assert world.teams[2].name not in body
+    assert world.teams[3].name not in body
+
+
+def test_a_team_lead_opens_their_own_team_page_but_not_another_teams(client, world):
+    client.force_login(world.lead)
+
+    assert client.get(reverse("reports:team", args=[world.teams[1].pk])).status_code == 200
+    other = client.get(reverse("reports:team", args=[world.teams[2].pk]))
+    assert other.status_code == 403
+    assert world.teams[2].name not in other.content.decode()
+
+
+def test_a_member_of_another_team_cannot_open_the_team_page(client, world):
+    response = get(client, world.member, reverse("reports:team", args=[world.teams[1].pk]))
+
+    assert response.status_code == 403
+    assert "You can open the pages of your own team" in response.content.decode()
+
+
+def test_an_unknown_team_looks_the_same_as_a_forbidden_one(client, world):
+    response = get(client, world.member, reverse("reports:team", args=[99999]))
+
+    assert response.status_code == 403
+
+
+def test_a_team_lead_gets_only_their_team_in_csv_downloads_and_exports(client, world):
+    client.force_login(world.lead)
+
+    heat = client.get(reverse("reports:overview") + "?download=heatmap").content.decode()
+    scores = client.get(reverse("reports:wave_export_csv", args=[world.autumn.pk])).content.decode()
+    pains = client.get(reverse("reports:gaps") + "?download=pains").content.decode()
+
+    for text in (heat, scores, pains):
+        assert world.teams[1].name in text
+        assert world.teams[2].name not in text
+
+
+def test_a_team_lead_cannot_ask_for_another_teams_trend(client, world):
+    response = get(client, world.lead, reverse("reports:trends") + f"?scope=team&key={world.teams[2].pk}")
+
+    assert response.status_code == 404
+    assert world.teams[2].name not in response.content.decode()
+
+
+def test_a_team_lead_asking_for_the_organization_trend_gets_their_team(client, world):
+    response = get(client, world.lead, reverse("reports:trends") + "?scope=organization")
+
+    assert response.status_code == 200
+    assert f"Trends: Team: {world.teams[1].name}" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("?wave=abc", 400),
+        ("?wave=99999", 404),
+        ("?kind=robots", 400),
+        ("?group=12345", 404),
+        ("?download=nope", 404),
+        ("?org=elsewhere", 404),
+    ],
+)
+def test_bad_query_strings_get_a_clear_4xx(client, world, query, status):
+    response = get(client, world.admin, reverse("reports:overview") + query)
+
+    assert response.status_code == status
+    assert b"<h1>" in response.content
+
+
+def test_bad_trend_choices_get_a_clear_4xx(client, world):
+    client.force_login(world.admin)
+
+    assert client.get(reverse("reports:trends") + "?show=planet:1").status_code == 400
+    assert client.get(reverse("reports:trends") + "?show=team:x").status_code == 400
+    assert client.get(reverse("reports:trends") + "?scope=group&key=424242").status_code == 404

@@ -1,0 +1,174 @@
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import OperationalError, connection
+
+from assessor.models import Membership
+from reports.models import EmailKind, SentEmail, Subscription
+from reports.services import digest_send
+from reports.tasks import send_digests
+from tests.reports.factories import NOW
+from tests.reports.mail import FlakyBackend, SlowBackend
+
+AT = NOW - timedelta(days=4)  # the autumn scores (NOW - 7 days) fall inside this weekly digest's period
+
+
+def html(message):
+    return next(content for content, mimetype in message.alternatives if mimetype == "text/html")
+
+
+def by_recipient():
+    return {message.to[0]: message for message in mail.outbox}
+
+
+def test_it_sends_the_weekly_digest_to_admins_and_team_leads(world):
+    result = digest_send(frequency="weekly", now=AT)
+
+    assert (result.sent, result.already_sent) == (2, 0)
+    assert set(by_recipient()) == {"ada@example.com", "lee@example.com"}  # not the plain member
+    message = by_recipient()["ada@example.com"]
+    assert message.subject == "Acme: platform maturity digest, week 44 of 2026"
+    assert "http://127.0.0.1:8000/dashboard/?org=acme" in message.body
+    assert "http://127.0.0.1:8000/dashboard/?org=acme" in html(message)
+
+
+def test_the_digest_holds_the_heat_map_changes_gaps_and_response_rates(world):
+    digest_send(frequency="weekly", now=AT)
+
+    message = by_recipient()["ada@example.com"]
+    body, page = message.body, html(message)
+    for team in world.teams:
+        assert team.name in page
+    assert "WHERE TEAMS STAND (Autumn)" in body
+    assert "background:#fff3d6" in page  # level 2 cells keep their colour without a stylesheet
+    assert f"- {world.teams[1].name}, Investment: 1.00 -> 2.00 (+1.00), level 1 -> 2" in body
+    assert f"- {world.teams[1].name}, Measurement: level 1, target 3 (gap 2)" in body
+    assert "- Autumn: 6 of 6 invited teams answered (100%); 6 responses from 0 links" in body
+
+
+def test_a_team_leads_digest_shows_only_their_team(world):
+    digest_send(frequency="weekly", now=AT)
+
+    message = by_recipient()["lee@example.com"]
+    assert world.teams[1].name in html(message)
+    assert world.teams[2].name not in html(message)
+    assert world.teams[2].name not in message.body
+    assert "your team" in message.body
+
+
+def test_it_sends_each_digest_once_per_period(world):
+    digest_send(frequency="weekly", now=AT)
+    again = digest_send(frequency="weekly", now=AT + timedelta(days=2))
+
+    assert (again.sent, again.already_sent) == (0, 2)
+    assert len(mail.outbox) == 2
+    assert SentEmail.objects.filter(kind=EmailKind.DIGEST).count() == 2
+    next_week = digest_send(frequency="weekly", now=AT + timedelta(days=7))
+    assert next_week.sent == 2
+
+
+def test_people_who_chose_monthly_get_only_the_monthly_digest(world):
+    Subscription.objects.create(user=world.lead, organization=world.organization, kind=EmailKind.DIGEST, frequency="monthly")
+
+    digest_send(frequency="weekly", now=AT)
+    weekly = set(by_recipient())
+    mail.outbox.clear()
+    digest_send(frequency="monthly", now=AT)
+
+    assert weekly == {"ada@example.com"}
+    assert set(by_recipient()) == {"lee@example.com"}
+    assert by_recipient()["lee@example.com"].subject.endswith("October 2026")
+
+
+def test_unsubscribed_people_and_people_without_an_address_get_nothing(world):
+    Subscription.objects.create(user=world.lead, organization=world.organization, kind=EmailKind.DIGEST, unsubscribed_at=NOW)
+    world.admin.email = ""
+    world.admin.save(update_fields=["email"])
+
+    assert digest_send(frequency="weekly", now=AT).sent == 0
+    assert mail.outbox == []
+
+
+def test_an_organization_without_waves_gets_no_digest(db, loaded_model):
+    from tests.reports.factories import build_org, member, person
+
+    organization, _ = build_org(teams=2, slug="empty")
+    member(person("solo"), organization, Membership.Role.ADMIN)
+
+    result = digest_send(frequency="weekly", now=AT)
+
+    assert (result.sent, result.skipped) == (0, 1)
+
+
+@pytest.fixture
+def worker_like():
+    """Run tasks eagerly but let retries happen as a worker would, instead of raising them to the test."""
+    conf = send_digests.app.conf
+    before = conf.task_eager_propagates
+    conf.task_eager_propagates = False
+    yield
+    conf.task_eager_propagates = before
+
+
+def test_a_retried_task_sends_what_failed_and_nothing_twice(world, settings, worker_like):
+    settings.EMAIL_BACKEND = "tests.reports.mail.FlakyBackend"
+    FlakyBackend.attempts, FlakyBackend.failing = 0, {2}  # the second email fails once, as if SMTP dropped
+
+    send_digests.apply(kwargs={"frequency": "weekly", "now": AT.isoformat()})
+
+    assert sorted(message.to[0] for message in mail.outbox) == ["ada@example.com", "lee@example.com"]
+    assert FlakyBackend.attempts == 3  # one sent, one failed, the retry sent only the failed one
+    assert SentEmail.objects.count() == 2
+
+
+def test_a_task_gives_up_after_its_retries_and_keeps_no_ledger_row_for_unsent_mail(world, settings, worker_like):
+    settings.EMAIL_BACKEND = "tests.reports.mail.FlakyBackend"
+    settings.REPORTS_EMAIL_MAX_RETRIES = 2
+    FlakyBackend.attempts, FlakyBackend.failing = 0, set(range(1, 100))
+
+    result = send_digests.apply(kwargs={"frequency": "weekly", "now": AT.isoformat()})
+
+    assert result.failed()
+    assert "Connection unexpectedly closed" in repr(result.result)
+    assert FlakyBackend.attempts == 3  # the first try and two retries
+    assert SentEmail.objects.count() == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_firing_at_once_send_each_digest_once(settings, loaded_model):
+    from tests.reports.conftest import populate
+    from tests.reports.factories import build_org, member, person
+
+    organization, teams = build_org(teams=3)
+    populate(organization, teams)
+    member(person("ada"), organization, Membership.Role.ADMIN)
+    settings.EMAIL_BACKEND = "tests.reports.mail.SlowBackend"
+    SlowBackend.sending.clear()
+    SlowBackend.release.clear()
+    outcome = {}
+
+    def first_scheduler():
+        try:
+            outcome["first"] = digest_send(frequency="weekly", now=AT)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_scheduler)
+    thread.start()
+    assert SlowBackend.sending.wait(timeout=10)  # the first one has written its ledger row and is sending
+    threading.Timer(0.3, SlowBackend.release.set).start()
+    try:
+        second = digest_send(frequency="weekly", now=AT)
+    except OperationalError:
+        # SQLite refuses the second writer while the first holds the lock (the task retries it);
+        # PostgreSQL makes it wait for the first to commit instead.
+        thread.join()
+        second = digest_send(frequency="weekly", now=AT)
+    thread.join()
+
+    assert outcome["first"].sent == 1
+    assert (second.sent, second.already_sent) == (0, 1)
+    assert len(mail.outbox) == 1
