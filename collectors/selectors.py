@@ -10,22 +10,11 @@ import pandas as pd
 from django.db.models import Max, QuerySet
 
 from assessor.models import Cluster, Organization, Repository, Team
+from assessor.scoring.frames import EVIDENCE_COLUMNS
 from collectors.models import CollectionRun, Evaluation, Evidence, Signal
 from collectors.models.runs import source_key_for
 from collectors.rules import SignalFact
 
-EVIDENCE_COLUMNS = (
-    "team_id",
-    "aspect",
-    "level",
-    "direction",
-    "weight",
-    "rule_key",
-    "rules_version",
-    "explanation",
-    "observed_at",
-    "signal_ids",
-)
 _EVIDENCE_DTYPES = {
     "team_id": "int64",
     "aspect": "object",

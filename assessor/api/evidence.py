@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from assessor.api.base import OrganizationView
 from assessor.api.pagination import Pagination
 from assessor.api.permissions import team_or_404
-from assessor.scoring.frames import ASPECTS
+from assessor.scoring.frames import ASPECTS, EVIDENCE_COLUMNS
 from collectors.models import Evidence, Signal
 from collectors.selectors import evidence_for_team, signals_for_team
 
@@ -22,18 +22,7 @@ class EvidenceOut(serializers.ModelSerializer):
 
     class Meta:
         model = Evidence
-        fields = [
-            "id",
-            "aspect",
-            "level",
-            "direction",
-            "weight",
-            "rule_key",
-            "rules_version",
-            "explanation",
-            "observed_at",
-            "signal_ids",
-        ]
+        fields = ["id", *(column for column in EVIDENCE_COLUMNS if column != "team_id")]
 
     def get_signal_ids(self, evidence: Evidence) -> list[int]:
         return sorted(signal.pk for signal in evidence.signals.all())
