@@ -81,3 +81,10 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_missing_data_directory_is_created(tmp_path):
+    data_dir = tmp_path / "fresh" / "var"
+    result = run_with_env("import django; django.setup()", SECRET_KEY="x", DATA_DIR=str(data_dir))
+    assert result.returncode == 0, result.stderr
+    assert data_dir.is_dir()

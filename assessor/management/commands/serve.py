@@ -24,11 +24,12 @@ class Command(BaseCommand):
             commands.append([python, "-m", "celery", "-A", "assessor", "worker", "--beat", "--pool=solo", "--loglevel=INFO"])
         processes = [subprocess.Popen(command) for command in commands]  # noqa: S603 - our own interpreter
         self.stdout.write(self.style.SUCCESS(f"Serving on http://{options['addr']}/ (Ctrl-C stops everything)."))
+        interrupted = False
         try:
             while all(process.poll() is None for process in processes):
                 time.sleep(0.5)
         except KeyboardInterrupt:
-            pass
+            interrupted = True
         finally:
             for process in processes:
                 if process.poll() is None:
@@ -38,6 +39,9 @@ class Command(BaseCommand):
                     process.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     process.kill()
+        if interrupted:
+            self.stdout.write("Stopped the server, the worker and the scheduler.")
+            return
         failed = [p for p in processes if p.returncode not in (0, -signal.SIGTERM, -signal.SIGINT, None)]
         if failed:
-            self.stderr.write(f"A process stopped with exit code {failed[0].returncode}.")
+            self.stderr.write(f"A process stopped with exit code {failed[0].returncode}; the others were stopped too.")
