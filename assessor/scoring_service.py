@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from assessor.models import ScoreSnapshot
+from assessor.models.scores import SNAPSHOT_COLUMNS
 from assessor.scoring.evidence import evidence_levels
 from assessor.scoring.rubric import Rubric, load_rubric
 from assessor.scoring.snapshot import assemble_scores
@@ -95,31 +96,6 @@ def _latest_hashes(scores: pd.DataFrame, rubric_version: str) -> dict[tuple[int,
 
 def _int_or_none(value: object) -> int | None:
     return None if pd.isna(value) else int(value)  # type: ignore[call-overload]
-
-
-SNAPSHOT_COLUMNS = (
-    "wave_id",
-    "team_id",
-    "aspect",
-    "rubric_version",
-    "inputs_hash",
-    "computed_at",
-    "score",
-    "level",
-    "respondents",
-    "spread",
-    "disagreement",
-    "evidence_floor",
-    "evidence_ceiling",
-    "evidence_items",
-    "evidence_observed_at",
-    "status",
-    "confidence",
-    "confidence_label",
-    "target_level",
-    "gap",
-    "unverified",
-)
 
 
 def _snapshot_rows(scores: pd.DataFrame, *, rubric: Rubric, now: datetime) -> list[tuple[object, ...]]:

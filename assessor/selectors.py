@@ -7,31 +7,11 @@ from collections.abc import Iterable
 import pandas as pd
 
 from assessor.models import Cell, ModelVersion, ScoreSnapshot
+from assessor.models.scores import SNAPSHOT_COLUMNS
 from assessor.scoring.rubric import load_rubric
 from assessor.scoring.targets import ModelCells
 
-SCORE_FIELDS = [
-    "wave_id",
-    "team_id",
-    "aspect",
-    "rubric_version",
-    "computed_at",
-    "score",
-    "level",
-    "respondents",
-    "spread",
-    "disagreement",
-    "evidence_floor",
-    "evidence_ceiling",
-    "evidence_items",
-    "evidence_observed_at",
-    "status",
-    "confidence",
-    "confidence_label",
-    "target_level",
-    "gap",
-    "unverified",
-]
+SCORE_FIELDS = [column for column in SNAPSHOT_COLUMNS if column != "inputs_hash"]
 
 
 def latest_scores(

@@ -4,6 +4,31 @@ from __future__ import annotations
 
 from django.db import models
 
+# The stored columns, in the order plain inserts write them (see assessor.scoring_service).
+SNAPSHOT_COLUMNS = (
+    "wave_id",
+    "team_id",
+    "aspect",
+    "rubric_version",
+    "inputs_hash",
+    "computed_at",
+    "score",
+    "level",
+    "respondents",
+    "spread",
+    "disagreement",
+    "evidence_floor",
+    "evidence_ceiling",
+    "evidence_items",
+    "evidence_observed_at",
+    "status",
+    "confidence",
+    "confidence_label",
+    "target_level",
+    "gap",
+    "unverified",
+)
+
 
 class ScoreSnapshot(models.Model):
     class Status(models.TextChoices):
