@@ -99,7 +99,9 @@ TEMPLATES = [
 # Database: SQLite under DATA_DIR by default; DATABASE_URL (postgres://...) selects PostgreSQL.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {

@@ -24,6 +24,62 @@ def _postgres_bin() -> str | None:
     return os.path.dirname(found[-1]) if found else None
 
 
+class TempPostgres:
+    """A PostgreSQL server in a temporary directory, owned by this process."""
+
+    def __init__(self, pgbin: str) -> None:
+        self.pgbin = pgbin
+        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self.workdir = tempfile.mkdtemp(prefix="assessor-bench-pg-")
+        os.chmod(self.workdir, 0o755)
+        self.data = os.path.join(self.workdir, "data")
+        os.mkdir(self.data)
+        if self.as_postgres:
+            shutil.chown(self.data, "postgres", "postgres")
+        self.port = free_port()
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/assessor"
+
+    def _ctl(self, *args: str) -> None:
+        subprocess.run([*self.as_postgres, f"{self.pgbin}/pg_ctl", "-D", self.data, *args], check=True, capture_output=True)
+
+    def start(self) -> None:
+        subprocess.run(
+            [*self.as_postgres, f"{self.pgbin}/initdb", "-D", self.data, "-A", "trust", "-U", "postgres"],
+            check=True,
+            capture_output=True,
+        )
+        self._ctl("-l", f"{self.data}/server.log", "-w", "-o", self._options(), "start")
+        subprocess.run(
+            [f"{self.pgbin}/createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "assessor"], check=True
+        )
+
+    def _options(self) -> str:
+        return f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+
+    def restart(self) -> None:
+        """Stop the server (dropping every connection) and start it again."""
+        self._ctl("-l", f"{self.data}/server.log", "-w", "-m", "fast", "-o", self._options(), "restart")
+
+    def stop(self) -> None:
+        subprocess.run(
+            [*self.as_postgres, f"{self.pgbin}/pg_ctl", "-D", self.data, "-m", "fast", "stop"], capture_output=True, check=False
+        )
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+@contextmanager
+def temp_postgres() -> Iterator[TempPostgres]:
+    pgbin = _postgres_bin()
+    if pgbin is None:
+        raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql).")
+    server = TempPostgres(pgbin)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
 @contextmanager
 def postgres_url() -> Iterator[str]:
     """Yield a postgres:// URL: DATABASE_URL if it is PostgreSQL, else a fresh server started here and stopped after."""
@@ -31,32 +87,8 @@ def postgres_url() -> Iterator[str]:
     if existing.startswith(("postgres://", "postgresql://")):
         yield existing
         return
-    pgbin = _postgres_bin()
-    if pgbin is None:
-        raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql) and DATABASE_URL names none.")
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    workdir = tempfile.mkdtemp(prefix="assessor-bench-pg-")
-    os.chmod(workdir, 0o755)
-    data = os.path.join(workdir, "data")
-    os.mkdir(data)
-    if as_postgres:
-        shutil.chown(data, "postgres", "postgres")
-    port = free_port()
-    subprocess.run(
-        [*as_postgres, f"{pgbin}/initdb", "-D", data, "-A", "trust", "-U", "postgres"], check=True, capture_output=True
-    )
-    options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-    subprocess.run(
-        [*as_postgres, f"{pgbin}/pg_ctl", "-D", data, "-l", f"{data}/server.log", "-w", "-o", options, "start"],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        subprocess.run([f"{pgbin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "assessor"], check=True)
-        yield f"postgres://postgres@127.0.0.1:{port}/assessor"
-    finally:
-        subprocess.run([*as_postgres, f"{pgbin}/pg_ctl", "-D", data, "-m", "fast", "stop"], capture_output=True, check=False)
-        shutil.rmtree(workdir, ignore_errors=True)
+    with temp_postgres() as server:
+        yield server.url
 
 
 @contextmanager
