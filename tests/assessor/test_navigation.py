@@ -31,3 +31,10 @@ def test_the_admin_favicon_request_is_redirected(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("assessor/favicon.svg")
+
+
+def test_the_start_page_leads_signed_in_people_to_the_dashboard(client):
+    client.force_login(User.objects.create_user("lead"))
+    response = client.get("/")
+    assert b'href="/dashboard/"' in response.content
+    assert b"Open the admin" not in response.content
