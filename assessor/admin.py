@@ -92,9 +92,9 @@ class ConsumptionAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "team", "organization"]
+    list_display = ["user", "role", "team", "organization", "github_login"]
     list_filter = ["role", "organization"]
-    search_fields = ["user__username", "user__email", "team__name"]
+    search_fields = ["user__username", "user__email", "team__name", "github_login"]
     list_select_related = ["user", "team", "organization"]
     autocomplete_fields = ["user", "team"]
 

@@ -32,7 +32,8 @@ def cooperation_signals(
 ) -> tuple[list[SignalRecord], list[Skipped]]:
     """How much consuming teams take part in a platform repository, and how fast their contributions land.
 
-    A person counts as a consumer when their GitHub login equals their username in this service.
+    A person counts as a consumer when their GitHub login is the one recorded on their membership of a
+    consuming team (or, where none is recorded, their username in this service).
     """
     consumers = {login.lower() for login in consumer_logins if login}
     if not consumers:

@@ -187,7 +187,9 @@ def _member_emails(team: Team) -> list[str]:
 
 
 def _consumer_logins(team: Team) -> list[str]:
-    return list(Membership.objects.filter(team__in=team.consumers.all()).values_list("user__username", flat=True))
+    """GitHub logins of the consuming teams' members: their recorded login, else their username here."""
+    rows = Membership.objects.filter(team__in=team.consumers.all()).values_list("github_login", "user__username")
+    return [login or username for login, username in rows]
 
 
 def repository_collect(

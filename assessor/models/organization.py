@@ -126,6 +126,11 @@ class Membership(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    github_login = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The person's GitHub login, so their pull requests and issues count for their team (else the username).",
+    )
 
     class Meta:
         constraints = [
