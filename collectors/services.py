@@ -32,7 +32,7 @@ STUCK_AFTER = timedelta(hours=2)
 Source = Repository | Cluster
 
 
-def run_start(*, source: Source, collector: str, trigger: str, source_url: str = "") -> CollectionRun:
+def run_start(*, source: Source, collector: str, trigger: str, source_url: str = "", job_id: str = "") -> CollectionRun:
     """Record that a run began (committed at once, so the collect page shows it), closing runs left hanging."""
     key = source_key_for(source)
     now = timezone.now()
@@ -47,6 +47,7 @@ def run_start(*, source: Source, collector: str, trigger: str, source_url: str =
         collector=collector,
         trigger=trigger,
         source_url=source_url,
+        job_id=job_id,
         started_at=now,
     )
 
@@ -162,8 +163,9 @@ def _collect(
     adapter: Callable[[], Outcome],
     raise_retryable: bool,
     after: Callable[[CollectionRun, Outcome], None] | None = None,
+    job_id: str = "",
 ) -> CollectionRun:
-    run = run_start(source=source, collector=collector, trigger=trigger, source_url=source_url)
+    run = run_start(source=source, collector=collector, trigger=trigger, source_url=source_url, job_id=job_id)
     try:
         outcome = adapter()
     except CollectorError as exc:
@@ -193,7 +195,7 @@ def _consumer_logins(team: Team) -> list[str]:
 
 
 def repository_collect(
-    *, repository: Repository, trigger: str = CollectionRun.Trigger.MANUAL, raise_retryable: bool = True
+    *, repository: Repository, trigger: str = CollectionRun.Trigger.MANUAL, raise_retryable: bool = True, job_id: str = ""
 ) -> list[CollectionRun]:
     """Collect a repository: a local scan when it has a local path, GitHub when it has a full name (or both)."""
     runs = []
@@ -208,6 +210,7 @@ def repository_collect(
                     repository.local_path, now=timezone.now(), member_emails=_member_emails(repository.team)
                 ),
                 raise_retryable=raise_retryable,
+                job_id=job_id,
             )
         )
     if repository.github_full_name:
@@ -219,6 +222,7 @@ def repository_collect(
                 source_url=f"{conf.github_base_url()}/repos/{repository.github_full_name}",
                 adapter=lambda: _github_outcome(repository),
                 raise_retryable=raise_retryable,
+                job_id=job_id,
                 after=lambda run, outcome: _import_survey_answers(run, repository, outcome),
             )
         )
@@ -253,7 +257,7 @@ def _import_survey_answers(run: CollectionRun, repository: Repository, outcome: 
 
 
 def cluster_collect(
-    *, cluster: Cluster, trigger: str = CollectionRun.Trigger.MANUAL, raise_retryable: bool = True
+    *, cluster: Cluster, trigger: str = CollectionRun.Trigger.MANUAL, raise_retryable: bool = True, job_id: str = ""
 ) -> CollectionRun | None:
     """Collect a cluster from its snapshot file, or live through its kubeconfig context; None for a placeholder."""
     if cluster.snapshot_path:
@@ -266,6 +270,7 @@ def cluster_collect(
                 read_snapshot(cluster.snapshot_path), team_label=cluster.team_label, source=cluster.snapshot_path
             ),
             raise_retryable=raise_retryable,
+            job_id=job_id,
         )
     if cluster.kube_context:
         return _collect(
@@ -277,6 +282,7 @@ def cluster_collect(
                 ClusterReader(api_client_for(cluster.kube_context)), team_label=cluster.team_label
             ),
             raise_retryable=raise_retryable,
+            job_id=job_id,
         )
     return None
 

@@ -38,7 +38,9 @@ def collect_repository(self: Task, repository_id: int, trigger: str = Collection
     if repository is None:
         return []
     try:
-        runs = repository_collect(repository=repository, trigger=trigger if not self.request.retries else "retry")
+        runs = repository_collect(
+            repository=repository, trigger=trigger if not self.request.retries else "retry", job_id=self.request.id or ""
+        )
     except CollectorError as exc:
         _respect_retry_after(self, exc)
         raise
@@ -51,7 +53,9 @@ def collect_cluster(self: Task, cluster_id: int, trigger: str = CollectionRun.Tr
     if cluster is None:
         return []
     try:
-        run = cluster_collect(cluster=cluster, trigger=trigger if not self.request.retries else "retry")
+        run = cluster_collect(
+            cluster=cluster, trigger=trigger if not self.request.retries else "retry", job_id=self.request.id or ""
+        )
     except CollectorError as exc:
         _respect_retry_after(self, exc)
         raise

@@ -109,12 +109,14 @@ class RunOut(serializers.ModelSerializer):
             "skipped",
             "error",
             "retryable",
+            "job_id",
         ]
 
 
 class RunFilter(serializers.Serializer):
     team = id_field(required=False)
     status = serializers.ChoiceField(choices=CollectionRun.Status.choices, required=False)
+    job = serializers.CharField(required=False, max_length=64, help_text="A job id returned when collection was asked for.")
 
 
 class CollectionRunList(OrganizationView):
@@ -130,4 +132,6 @@ class CollectionRunList(OrganizationView):
             runs = runs.filter(team_id=filters["team"])
         if "status" in filters:
             runs = runs.filter(status=filters["status"])
+        if "job" in filters:
+            runs = runs.filter(job_id=filters["job"])
         return self.page(runs.order_by("-started_at", "-id"), RunOut)

@@ -71,6 +71,7 @@ class CollectionRun(models.Model):
     error = models.TextField(blank=True)
     retryable = models.BooleanField(default=False, help_text="The error may go away on a later attempt.")
     source_url = models.CharField(max_length=1000, blank=True)
+    job_id = models.CharField(max_length=64, blank=True, db_index=True, help_text="The background job that ran it.")
 
     objects = CollectionRunQuerySet.as_manager()
 

@@ -73,3 +73,16 @@ def test_collection_refuses_teams_outside_the_organization(world, sent):
     response = world.client("admin").post("/api/v1/orgs/acme/collections/", {"team": [1]}, format="json")
     assert response.status_code == 400
     assert sent == []
+
+
+def test_runs_can_be_found_by_the_job_that_ran_them(world):
+    from collectors.services import repository_collect
+
+    repository = world.team_a.repositories.first()
+    runs = repository_collect(repository=repository, job_id="job-123", raise_retryable=False)
+    assert [run.job_id for run in runs] == ["job-123"]
+    response = world.client("admin").get("/api/v1/orgs/acme/runs/", {"job": "job-123"})
+    assert response.status_code == 200
+    body = response.json()
+    assert [run["job_id"] for run in body["results"]] == ["job-123"]
+    assert world.client("admin").get("/api/v1/orgs/acme/runs/", {"job": "other"}).json()["results"] == []
