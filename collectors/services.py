@@ -39,6 +39,10 @@ def run_start(*, source: Source, collector: str, trigger: str, source_url: str =
     CollectionRun.objects.running().filter(source_key=key, collector=collector, started_at__lt=now - STUCK_AFTER).update(
         status=CollectionRun.Status.FAILED, finished_at=now, error="The run stopped without finishing (worker lost)."
     )
+    if job_id:  # the same job running again means its earlier attempt died with its worker
+        CollectionRun.objects.running().filter(source_key=key, collector=collector, job_id=job_id).update(
+            status=CollectionRun.Status.FAILED, finished_at=now, error="The worker running it stopped; the job ran again."
+        )
     return CollectionRun.objects.create(
         team_id=source.team_id,
         repository=source if isinstance(source, Repository) else None,
