@@ -29,3 +29,14 @@ def test_no_page_template_has_inline_scripts_or_handlers():
             if "src=" not in head and "application/json" not in head:
                 offenders.append(f"{template.name}: inline <script>")
     assert offenders == []
+
+
+def test_forms_refuse_posts_without_the_csrf_token(settings):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post("/accounts/login/", {"username": "x", "password": "y"}).status_code == 403
+    strict.force_login(User.objects.create_superuser("root", "root@example.com", "pw"))
+    assert strict.post("/collect/", {}).status_code == 403
+    assert settings.SESSION_COOKIE_HTTPONLY is True
