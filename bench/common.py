@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import resource
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,15 +47,3 @@ def ensure_org(teams: int, *, waves: int = 8, respondents: int = 6, quiet: bool 
         call_command("generate_org", teams=teams, waves=waves, respondents=respondents, stdout=devnull if quiet else sys.stdout)
     print(f"generate_org --teams {teams} --waves {waves} --respondents {respondents}: {time.monotonic() - started:.1f} s")
     return Organization.objects.get(slug=ORG_SLUG)
-
-
-@contextmanager
-def timed() -> Iterator[Callable[[], float]]:
-    started = time.perf_counter()
-    elapsed: list[float] = []
-    yield lambda: elapsed[0] if elapsed else time.perf_counter() - started
-    elapsed.append(time.perf_counter() - started)
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

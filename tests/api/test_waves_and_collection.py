@@ -86,15 +86,3 @@ def test_runs_can_be_found_by_the_job_that_ran_them(world):
     body = response.json()
     assert [run["job_id"] for run in body["results"]] == ["job-123"]
     assert world.client("admin").get("/api/v1/orgs/acme/runs/", {"job": "other"}).json()["results"] == []
-
-
-def test_a_job_delivered_again_closes_the_attempt_its_dead_worker_left_running(world):
-    from collectors.models import CollectionRun
-    from collectors.services import repository_collect, run_start
-
-    repository = world.team_a.repositories.first()
-    orphan = run_start(source=repository, collector="git", trigger="manual", source_url="x", job_id="job-9")
-    repository_collect(repository=repository, job_id="job-9", raise_retryable=False)
-    orphan.refresh_from_db()
-    assert orphan.status == CollectionRun.Status.FAILED
-    assert "ran again" in orphan.error

@@ -24,3 +24,16 @@ def test_a_missing_default_comes_back_and_edits_are_kept():
     ensure_default_schedules()
     assert PeriodicTask.objects.filter(name="Prune old signals").exists()
     assert PeriodicTask.objects.get(name="Worker heartbeat").enabled is False
+
+
+def test_default_schedules_take_their_timing_from_the_apps_schedule_lists():
+    from django_celery_beat.models import CrontabSchedule
+
+    from collectors.schedules import SCHEDULES
+
+    for schedule in SCHEDULES:
+        task = PeriodicTask.objects.get(name=schedule.name)
+        minute, hour, day_of_week, day_of_month = schedule.crontab
+        assert CrontabSchedule.objects.filter(
+            pk=task.crontab_id, minute=minute, hour=hour, day_of_week=day_of_week, day_of_month=day_of_month
+        ).exists()
