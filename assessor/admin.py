@@ -14,7 +14,6 @@ from assessor.models import (
     ModelVersion,
     Organization,
     Repository,
-    ScoreSnapshot,
     Team,
     TeamGroup,
 )
@@ -150,18 +149,3 @@ class CellAdmin(admin.ModelAdmin):
     list_filter = ["aspect__model_version", "aspect__key", "level__number"]
     search_fields = ["label", "summary"]
     list_select_related = ["aspect", "level"]
-
-
-@admin.register(ScoreSnapshot)
-class ScoreSnapshotAdmin(admin.ModelAdmin):
-    list_display = ["team", "wave", "aspect", "score", "level", "respondents", "status", "confidence", "rubric_version"]
-    list_filter = ["aspect", "status", "confidence_label", "disagreement", "unverified", "rubric_version", "wave"]
-    search_fields = ["team__name", "inputs_hash"]
-    list_select_related = ["team", "wave"]
-    date_hierarchy = "computed_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: ScoreSnapshot | None = None) -> bool:
-        return False

@@ -9,8 +9,6 @@ class AssessorConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from assessor.schedules import SCHEDULES, keep_default_schedules
 
-        from assessor.schedules import ensure_default_schedules
-
-        post_migrate.connect(ensure_default_schedules, sender=self, dispatch_uid="assessor-default-schedules")
+        keep_default_schedules(self, SCHEDULES)

@@ -1,17 +1,20 @@
-"""Default beat schedules of every app, kept present after each migrate (and after test databases are flushed).
+"""Default beat schedules, kept present after each migrate (and after test databases are flushed).
 
-Each app lists its defaults as `SCHEDULES` in `<app>/schedules.py`. Admins edit times or switch a schedule
-off under Periodic tasks; a deleted default comes back at the next migrate, so switch it off instead.
+Each app lists its defaults as `SCHEDULES` in `<app>/schedules.py` and registers them from its `ready()`
+with `keep_default_schedules`. Admins edit times or switch a schedule off under Periodic tasks; a deleted
+default comes back at the next migrate, so switch it off instead.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-SCHEDULE_MODULES = ("assessor.schedules", "collectors.schedules", "reports.schedules")
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 @dataclass(frozen=True)
@@ -26,25 +29,12 @@ class DefaultSchedule:
 SCHEDULES = (DefaultSchedule("Worker heartbeat", "assessor.heartbeat", every_seconds=60, kwargs={"name": "scheduler"}),)
 
 
-def all_defaults() -> list[DefaultSchedule]:
-    schedules: list[DefaultSchedule] = []
-    for module_name in SCHEDULE_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        schedules.extend(module.SCHEDULES)
-    return schedules
-
-
-def ensure_default_schedules(**kwargs: Any) -> None:
+def ensure_default_schedules(schedules: Iterable[DefaultSchedule], **kwargs: Any) -> None:
     """Create any missing default schedule; existing ones (and admins' edits to them) are left alone."""
     from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
     existing = set(PeriodicTask.objects.values_list("name", flat=True))
-    for schedule in all_defaults():
+    for schedule in schedules:
         if schedule.name in existing:
             continue
         timing: dict[str, Any]
@@ -59,3 +49,13 @@ def ensure_default_schedules(**kwargs: Any) -> None:
             )
             timing = {"crontab": crontab}
         PeriodicTask.objects.create(name=schedule.name, task=schedule.task, kwargs=json.dumps(schedule.kwargs), **timing)
+
+
+def keep_default_schedules(app_config: AppConfig, schedules: Iterable[DefaultSchedule]) -> None:
+    """From an app's `ready()`: restore its default schedules after every migrate of that app."""
+    post_migrate.connect(
+        partial(ensure_default_schedules, tuple(schedules)),
+        sender=app_config,
+        dispatch_uid=f"{app_config.label}-default-schedules",
+        weak=False,
+    )

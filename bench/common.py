@@ -34,7 +34,7 @@ def ensure_org(teams: int, *, waves: int = 8, respondents: int = 6, quiet: bool 
     from django.core.management import call_command
 
     from assessor.models import Organization
-    from assessor.synthetic import ORG_SLUG
+    from reports.synthetic import ORG_SLUG
 
     call_command("migrate", verbosity=0)
     call_command("load_model", verbosity=0)

@@ -48,8 +48,9 @@ def measure(teams: int) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from assessor.models import Membership, ScoreSnapshot
-    from assessor.scoring_service import scores_recompute
+    from assessor.models import Membership
+    from reports.models import ScoreSnapshot
+    from reports.rescore import scores_recompute
 
     if "generate_org" not in get_commands():
         print("not run: generate_org missing")

@@ -64,7 +64,7 @@ def stream_answers(export_format: str) -> tuple[int, int, float, float]:
     """Rows, bytes, seconds and peak memory growth (MB) of one full answers export through the API view."""
     from rest_framework.test import APIRequestFactory, force_authenticate
 
-    from assessor.api.exports import AnswerExport
+    from reports.api.exports import AnswerExport
 
     superuser = SimpleNamespace(is_authenticated=True, is_superuser=True, is_active=True, pk=None)
     request = APIRequestFactory().get("/api/v1/export/answers/", {"format": export_format})
@@ -86,9 +86,9 @@ def tag_export() -> None:
     from django.db.models import Count
     from django.utils import timezone
 
-    from assessor.api.exports import min_group_size
-    from assessor.export.selectors import tag_input
-    from assessor.export.tag import build_tag_export
+    from reports.api.exports import min_group_size
+    from reports.export.selectors import tag_input
+    from reports.export.tag import build_tag_export
     from surveys.models import Wave
 
     now = timezone.now()

@@ -16,7 +16,8 @@ BASELINE_SAMPLE_TEAMS = 40
 
 def orm_loop_baseline(team_ids: list[int]) -> int:
     """What scoring looks like written object by object: per team, wave, response and answer."""
-    from assessor.models import ScoreSnapshot, Team
+    from assessor.models import Team
+    from reports.models import ScoreSnapshot
     from surveys.models import Response
 
     written = 0
@@ -55,8 +56,8 @@ def orm_loop_baseline(team_ids: list[int]) -> int:
 
 def main() -> None:
     setup_django()
-    from assessor.models import ScoreSnapshot
-    from assessor.scoring_service import scores_recompute
+    from reports.models import ScoreSnapshot
+    from reports.rescore import scores_recompute
     from surveys.models import Answer
     from surveys.selectors import answers_frame
 

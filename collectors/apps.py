@@ -2,8 +2,15 @@
 
 from django.apps import AppConfig
 
+from assessor.schedules import keep_default_schedules
+from collectors.schedules import SCHEDULES
+
 
 class CollectorsConfig(AppConfig):
     name = "collectors"
     verbose_name = "Collectors"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+
+        keep_default_schedules(self, SCHEDULES)

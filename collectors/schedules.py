@@ -1,4 +1,4 @@
-"""Default schedules of the collectors (see assessor.schedules)."""
+"""Default schedules of the collectors (registered in apps.py through assessor.schedules)."""
 
 from assessor.schedules import DefaultSchedule
 

@@ -1,4 +1,4 @@
-"""URLs of the collectors app: the collect page, dump upload, a team's evidence, and the CI evidence API."""
+"""URLs of the collectors app: the collect page, dump upload, a team's evidence."""
 
 from django.urls import path
 
@@ -10,5 +10,4 @@ urlpatterns = [
     path("collect/", views.collect_page, name="collect"),
     path("collect/clusters/<int:cluster_id>/upload/", views.dump_upload, name="dump_upload"),
     path("evidence/teams/<int:team_id>/", views.team_evidence, name="team_evidence"),
-    path("api/v1/evidence/", views.ci_evidence, name="ci_evidence"),
 ]

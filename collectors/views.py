@@ -1,8 +1,7 @@
-"""Pages of the collectors: collect now and watch runs, upload a cluster dump, a team's evidence; the CI push API."""
+"""Pages of the collectors: collect now and watch runs, upload a cluster dump, a team's evidence."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -10,10 +9,9 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from assessor.access import can_view_team, is_org_admin, organizations_for
@@ -21,7 +19,6 @@ from assessor.models import Cluster, Organization, Repository, Team
 from collectors import conf
 from collectors.dump import HOW_TO_EXPORT, DumpError
 from collectors.forms import CollectNowForm, DumpUploadForm
-from collectors.pushed import PushError, ci_evidence_push, ci_token_check
 from collectors.selectors import evidence_for_team, recent_runs, signals_for_team, sources_overview
 from collectors.services import cluster_dump_import, organization_sources
 from collectors.tasks import collect_cluster, collect_organization, collect_repository
@@ -107,36 +104,3 @@ def team_evidence(request: HttpRequest, team_id: int) -> HttpResponse:
         raise PermissionDenied("You cannot see this team.")
     context = {"team": team, "evidence": evidence_for_team(team), "signals": signals_for_team(team)}
     return render(request, "collectors/team_evidence.html", context)
-
-
-def _error(status: int, code: str, message: str, details: Any = None) -> JsonResponse:
-    return JsonResponse({"error": {"code": code, "message": message, "details": details}}, status=status)
-
-
-@csrf_exempt
-def ci_evidence(request: HttpRequest) -> JsonResponse:
-    """POST /api/v1/evidence/: a CI pipeline pushes signals for its repository (collectors/data/ci-evidence.schema.json)."""
-    if request.method != "POST":
-        response = _error(405, "method_not_allowed", "Use POST with a JSON body.")
-        response["Allow"] = "POST"
-        return response
-    limit = conf.max_ci_body_bytes()
-    declared = request.META.get("CONTENT_LENGTH") or "0"
-    if not declared.isdigit() or int(declared) > limit:
-        return _error(413, "too_large", f"The body may hold at most {limit:,} bytes.")
-    try:
-        token = ci_token_check(request.headers.get("Authorization", ""))
-        body = request.read(limit + 1)
-        if len(body) > limit:
-            return _error(413, "too_large", f"The body may hold at most {limit:,} bytes.")
-        try:
-            payload = json.loads(body)
-        except (ValueError, RecursionError) as exc:
-            return _error(400, "invalid_json", f"The body is not valid JSON: {exc}.")
-        result = ci_evidence_push(token=token, payload=payload)
-    except PushError as exc:
-        return _error(exc.status, exc.code, exc.message, exc.details)
-    return JsonResponse(
-        {"run": result.run.pk, "repository": str(token.repository), "status": result.run.status, "signals": result.signals},
-        status=201,
-    )

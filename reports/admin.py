@@ -1,4 +1,4 @@
-"""Admin for annotations (events drawn on trends), email subscriptions and the sent-email ledger."""
+"""Admin for score snapshots (read-only), annotations (events drawn on trends), email subscriptions and the sent-email ledger."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from reports.models import Annotation, SentEmail, Subscription
+from reports.models import Annotation, ScoreSnapshot, SentEmail, Subscription
 
 
 @admin.register(Annotation)
@@ -48,4 +48,19 @@ class SentEmailAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ScoreSnapshot)
+class ScoreSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["team", "wave", "aspect", "score", "level", "respondents", "status", "confidence", "rubric_version"]
+    list_filter = ["aspect", "status", "confidence_label", "disagreement", "unverified", "rubric_version", "wave"]
+    search_fields = ["team__name", "inputs_hash"]
+    list_select_related = ["team", "wave"]
+    date_hierarchy = "computed_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ScoreSnapshot | None = None) -> bool:
         return False

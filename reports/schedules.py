@@ -1,4 +1,4 @@
-"""Default schedules of the reports (see assessor.schedules): digests and survey reminders.
+"""Default schedules of the reports (registered in apps.py through assessor.schedules): digests and survey reminders.
 
 Admins change the times, or switch one off, under Periodic tasks in the admin. People choose weekly or
 monthly digests for themselves (through the link in every digest); each schedule sends to those who chose it.

@@ -9,10 +9,34 @@ import pandas as pd
 from django.db.models import Count, Min, Q
 
 from assessor.access import AnyUser, teams_visible_to
-from assessor.models import Consumption, Organization, ScoreSnapshot, Team
+from assessor.models import Consumption, Organization, Team
+from assessor.scoring.frames import ANSWER_COLUMNS
+from assessor.scoring.rubric import load_rubric
 from reports.frames import ANNOTATION_COLUMNS, HISTORY_COLUMNS, PARTICIPATION_COLUMNS, TEAM_COLUMNS, WAVE_COLUMNS
-from reports.models import Annotation
-from surveys.models import Invitation, Response, Wave
+from reports.frames.cooperation import FREE_TEXT_KINDS
+from reports.models import SNAPSHOT_COLUMNS, Annotation, ScoreSnapshot
+from surveys.models import Answer, Invitation, Question, Response, Wave
+
+SCORE_FIELDS = [column for column in SNAPSHOT_COLUMNS if column != "inputs_hash"]
+
+
+def latest_scores(
+    *,
+    wave_ids: Iterable[int] | None = None,
+    team_ids: Iterable[int] | None = None,
+    rubric_version: str | None = None,
+) -> pd.DataFrame:
+    """The newest snapshot per wave, team and aspect under one rubric (the newest rubric by default). One query."""
+    version = rubric_version or load_rubric().version
+    snapshots = ScoreSnapshot.objects.filter(rubric_version=version)
+    if wave_ids is not None:
+        snapshots = snapshots.filter(wave_id__in=list(wave_ids))
+    if team_ids is not None:
+        snapshots = snapshots.filter(team_id__in=list(team_ids))
+    frame = pd.DataFrame(list(snapshots.order_by("computed_at", "pk").values_list(*SCORE_FIELDS)), columns=SCORE_FIELDS)
+    if frame.empty:
+        return frame
+    return frame.drop_duplicates(["wave_id", "team_id", "aspect"], keep="last").reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -141,9 +165,6 @@ def cooperation_answers(*, wave_id: int, team_ids: list[int] | None = None) -> p
     A wave of 1,000 teams holds about 180,000 answers; this reads a few thousand rows instead. The questions
     are looked up first so that the answer queries filter on question ids without joining the question table.
     """
-    from assessor.scoring.frames import ANSWER_COLUMNS
-    from reports.frames.cooperation import FREE_TEXT_KINDS
-    from surveys.models import Answer, Question
 
     questions = pd.DataFrame(
         list(
@@ -199,9 +220,8 @@ HEAT_SCORE_FIELDS = (*GAP_SCORE_FIELDS, "spread", "status", "confidence", "disag
 def score_columns(
     *, wave_ids: list[int], team_ids: list[int] | None, fields: tuple[str, ...], rubric_version: str | None = None
 ) -> pd.DataFrame:
-    """The newest score per wave, team and aspect, as `assessor.selectors.latest_scores` picks it, with only some
+    """The newest score per wave, team and aspect, as `latest_scores` picks it, with only some
     columns: reading every field of 40,000 snapshots (dates included) costs more than the rest of a page."""
-    from assessor.scoring.rubric import load_rubric
 
     snapshots = ScoreSnapshot.objects.filter(rubric_version=rubric_version or load_rubric().version, wave_id__in=wave_ids)
     if team_ids is not None:

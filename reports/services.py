@@ -14,14 +14,21 @@ from django.db import IntegrityError, transaction
 
 from assessor.models import Membership, Organization
 from assessor.scoring.rubric import load_rubric
-from assessor.selectors import latest_scores
 from reports import conf
 from reports.digest import DigestContent, DigestData, digest_content
 from reports.emails import Recipient, ReminderContent, absolute, digest_message, reminder_message
 from reports.frames.gaps import perception_frame
 from reports.models import EmailKind, Frequency, SentEmail, Subscription
 from reports.periods import Period, digest_period
-from reports.selectors import cooperation_answers, links_frame, participation_frame, scope_for, score_history, waves_frame
+from reports.selectors import (
+    cooperation_answers,
+    latest_scores,
+    links_frame,
+    participation_frame,
+    scope_for,
+    score_history,
+    waves_frame,
+)
 from reports.tokens import UnsubscribeRequest
 from reports.vocabulary import vocabulary
 from surveys.models import Invitation, Response, Wave

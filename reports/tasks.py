@@ -1,5 +1,7 @@
-"""Scheduled email tasks. Each keeps the moment it first ran, so a retry lands in the same period and the
-ledger skips whoever already got the email; SMTP trouble is retried with growing pauses."""
+"""Background work of the reports: rescoring, and the scheduled emails.
+
+Each email task keeps the moment it first ran, so a retry lands in the same period and the ledger skips
+whoever already got the email; SMTP trouble is retried with growing pauses."""
 
 from __future__ import annotations
 
@@ -12,12 +14,19 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from reports import conf
+from reports.rescore import scores_recompute
 from reports.services import RETRYABLE_EMAIL_ERRORS, SendResult, digest_send, reminders_send
 
 # SMTP trouble, and a database busy with another sender of the same emails (SQLite reports it as locked).
 RETRYABLE = (*RETRYABLE_EMAIL_ERRORS, OperationalError)
 BACKOFF_SECONDS = 60
 BACKOFF_MAX_SECONDS = 3600
+
+
+@shared_task(name="reports.rescore_teams")
+def rescore_teams(team_ids: list[int], wave_ids: list[int] | None = None) -> int:
+    """Recompute score snapshots for these teams (and waves); returns how many snapshots were written."""
+    return scores_recompute(team_ids=team_ids, wave_ids=wave_ids).written
 
 
 def backoff(retries: int) -> int:

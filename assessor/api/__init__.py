@@ -18,6 +18,6 @@ Errors: every 4xx has the body {"error": {"code", "message", "details"}} (see `a
 
 The TAG export (`GET /api/v1/export/tag/?wave=`) is meant to leave the organization: an admin downloads
 it and gives it to the reviewers, so there is no separate reviewer credential. Its format is described
-by assessor/data/tag-export-1.schema.json (also served at /api/v1/export/tag/schema/), and its
-disclosure rule by `assessor.export.suppression` and `assessor.export.tag`.
+by reports/data/tag-export-1.schema.json (also served at /api/v1/export/tag/schema/), and its
+disclosure rule by `reports.export.suppression` and `reports.export.tag`.
 """

@@ -40,6 +40,15 @@ class BadRequest(exceptions.APIException):
         self.details = details
 
 
+class ApiError(exceptions.APIException):
+    """Any other 4xx, with its own status, code and structured details."""
+
+    def __init__(self, status_code: int, message: str, *, code: str, details: Any = None) -> None:
+        super().__init__(detail=message, code=code)
+        self.status_code = status_code
+        self.details = details
+
+
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details}}
 

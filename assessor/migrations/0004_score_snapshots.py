@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessor', '0003_heartbeat_schedule'),
+        ('assessor', '0001_squashed_0003_heartbeat_schedule'),
         ('surveys', '0001_initial'),
     ]
 

@@ -11,7 +11,6 @@ from assessor.models.organization import (
     Team,
     TeamGroup,
 )
-from assessor.models.scores import ScoreSnapshot
 
 __all__ = [
     "Aspect",
@@ -24,7 +23,6 @@ __all__ = [
     "ModelVersion",
     "Organization",
     "Repository",
-    "ScoreSnapshot",
     "Team",
     "TeamGroup",
 ]

@@ -8,14 +8,13 @@ from typing import Any
 
 import pandas as pd
 
-from assessor.selectors import latest_scores
 from reports.charts.maturity import distribution_figure
 from reports.dashboards import ChartBlock
 from reports.dashboards.gaps import gaps_data
 from reports.dashboards.overview import OverviewFilters, overview_data
 from reports.frames.common import with_team_names
 from reports.frames.trends import level_distribution
-from reports.selectors import TREND_SCORE_FIELDS, Scope, score_columns
+from reports.selectors import TREND_SCORE_FIELDS, Scope, latest_scores, score_columns
 from reports.tables import Column
 from reports.vocabulary import vocabulary
 

@@ -10,12 +10,13 @@ import pandas as pd
 
 from assessor.models import Team
 from assessor.scoring.targets import next_steps
-from assessor.selectors import latest_scores, model_cells
+from assessor.selectors import model_cells
+from collectors.selectors import evidence_frame
 from reports.charts.maturity import radar_figure, trend_figure
 from reports.dashboards import ChartBlock, PageNotFound
 from reports.frames.team import evidence_by_aspect, evidence_table, profile_cards, team_profile
 from reports.frames.trends import annotations_for, combine_annotations, numbered, rubric_annotations, trend_frame
-from reports.selectors import Scope, annotations_frame, rubric_firsts, waves_frame
+from reports.selectors import Scope, annotations_frame, latest_scores, rubric_firsts, waves_frame
 from reports.tables import Column
 from reports.vocabulary import vocabulary
 
@@ -68,7 +69,6 @@ STATUS_LABELS = {
 
 
 def _evidence(team_id: int) -> pd.DataFrame:
-    from collectors.selectors import evidence_frame
 
     return evidence_frame(team_ids=[team_id])
 

@@ -1,7 +1,7 @@
 """Report frames: pure pandas functions from scores, answers and organization data to the tables reports show.
 
 No ORM, no settings, no clock: `now` and names come in as arguments. The input frames are:
-- scores: `assessor.selectors.SCORE_FIELDS` (one row per wave, team and aspect);
+- scores: `reports.selectors.SCORE_FIELDS` (one row per wave, team and aspect);
 - teams: TEAM_COLUMNS (one row per team the reader may see);
 - waves: WAVE_COLUMNS;
 - participation: PARTICIPATION_COLUMNS (one row per wave and team that was invited or answered);

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from assessor.scoring.cooperation import DELIVERY_MODES, WAIT_TIMES
+from assessor.scoring.cooperation import DELIVERY_MODES, WAIT_TIMES, cooperation_matrix, unmet_needs
 from reports.frames.common import empty, ordered, with_team_names
 
 DELIVERY_LABELS = {
@@ -158,7 +158,6 @@ def cooperation_frames(
 
     `evidenced`: team_id, capability rows for capabilities collectors saw in place.
     """
-    from assessor.scoring.cooperation import cooperation_matrix, unmet_needs
 
     rows = cooperation_rows(answers)
     return cooperation_matrix(rows, links, evidenced), unmet_needs(rows, links)

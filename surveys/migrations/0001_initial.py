@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('assessor', '0003_heartbeat_schedule'),
+        ('assessor', '0001_squashed_0003_heartbeat_schedule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -28,9 +28,7 @@ ABOUT = {"about.team_size": "size_6_10", "about.tenure": "years_1_3"}
 
 @pytest.fixture(autouse=True)
 def api_settings(settings: Any) -> Any:
-    """The API alone at /api/v1/, with its error handler installed as the lead will in settings.py."""
-    settings.ROOT_URLCONF = "tests.api.urls"
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "EXCEPTION_HANDLER": "assessor.api.errors.handler"}
+    """The service's own URLconf and REST settings; only the export's minimum group is fixed here."""
     settings.TAG_EXPORT_MIN_GROUP = 5
     return settings
 
@@ -238,7 +236,7 @@ def world(loaded_model: Any) -> World:
     make_evidence(team_a, "ci.pipeline")
     make_evidence(team_b, "k8s.gitops")
     make_evidence(team_x, "ci.other")
-    from assessor.scoring_service import scores_recompute
+    from reports.rescore import scores_recompute
 
     scores_recompute()
     return world

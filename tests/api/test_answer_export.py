@@ -10,8 +10,8 @@ import math
 import pytest
 from django.http import StreamingHttpResponse
 
-from assessor.export import selectors
-from assessor.export.selectors import ANSWER_EXPORT_COLUMNS
+from reports.export import selectors
+from reports.export.selectors import ANSWER_EXPORT_COLUMNS
 from surveys.models import Answer
 
 pytestmark = pytest.mark.django_db

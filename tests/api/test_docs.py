@@ -7,7 +7,7 @@ from django.contrib.staticfiles import finders
 from django.urls import resolve
 
 from assessor.api import organizations
-from collectors.views import ci_evidence
+from collectors.api.ci import CiEvidencePush
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,6 @@ def test_the_docs_script_points_at_the_schema(client):
     assert "/api/v1/schema/" in script
 
 
-def test_the_service_mounts_the_api_and_leaves_the_ci_push_to_the_collectors():
-    assert resolve("/api/v1/orgs/acme/teams/", urlconf="assessor.urls").func.view_class is organizations.TeamList
-    assert resolve("/api/v1/evidence/", urlconf="assessor.urls").func is ci_evidence
+def test_the_service_mounts_each_apps_api_and_one_view_serves_the_ci_push():
+    assert resolve("/api/v1/orgs/acme/teams/").func.view_class is organizations.TeamList
+    assert resolve("/api/v1/evidence/").func.view_class is CiEvidencePush

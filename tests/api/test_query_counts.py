@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessor.models import Consumption, Team
-from assessor.scoring_service import scores_recompute
+from reports.rescore import scores_recompute
 from tests.api.conftest import bulk_respondents, make_evidence
 
 pytestmark = pytest.mark.django_db

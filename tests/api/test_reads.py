@@ -2,7 +2,7 @@
 
 import pytest
 
-from assessor.models import ScoreSnapshot
+from reports.models import ScoreSnapshot
 from tests.api.conftest import answers_for, invite, make_wave, submit
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 MAX_EXAMPLES = 25
 EXTRA_METHODS = 1  # /responses/{token}/ has GET and PUT
-URLCONF = "tests.api.urls"
+URLCONF = "assessor.urls"
 
 
 def api_schema_document() -> dict[str, Any]:

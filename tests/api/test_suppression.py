@@ -9,7 +9,7 @@ from itertools import product
 
 import pytest
 
-from assessor.export.suppression import Relation, round_to, suppress
+from reports.export.suppression import Relation, round_to, suppress
 
 K = 5
 

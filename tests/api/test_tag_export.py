@@ -11,15 +11,15 @@ import jsonschema
 import pandas as pd
 import pytest
 
-from assessor.export.suppression import Relation
-from assessor.export.tag import KINDS, QuestionInfo, TagInput, build_tag_export, tag_counts
-from assessor.export.writers import TAG_CSV_COLUMNS, tag_rows
 from assessor.scoring.frames import ANSWER_COLUMNS, ASPECTS
+from reports.export.suppression import Relation
+from reports.export.tag import KINDS, QuestionInfo, TagInput, build_tag_export, tag_counts
+from reports.export.writers import TAG_CSV_COLUMNS, tag_rows
 from tests.api.test_suppression import another_value_fits
 
 K = 5
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
-SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "assessor" / "data" / "tag-export-1.schema.json").read_text())
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "reports" / "data" / "tag-export-1.schema.json").read_text())
 QUESTIONS = [
     QuestionInfo("cap.data.need", "single_choice", "data", ("need_yes", "need_no"), ("app_developer",)),
     QuestionInfo(

@@ -5,11 +5,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.management import call_command
 
-from assessor.models import Organization, ScoreSnapshot, Team
+from assessor.models import Organization, Team
 from assessor.rescore import request_rescore
-from assessor.scoring_service import scores_recompute
-from assessor.selectors import latest_scores
 from collectors.models import Evaluation, Evidence
+from reports.models import ScoreSnapshot
+from reports.rescore import scores_recompute
+from reports.selectors import latest_scores
 from surveys.conf import BUNDLED_INSTRUMENT
 from surveys.instruments import read_instrument_file
 from surveys.models import Answer, Question, Response, Wave

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 
-from assessor.selectors import SCORE_FIELDS
 from reports.frames import TEAM_COLUMNS, WAVE_COLUMNS
+from reports.selectors import SCORE_FIELDS
 
 ASPECTS = ["investment", "adoption", "interfaces", "operations", "measurement"]
 NAMES = {aspect: aspect.title() for aspect in ASPECTS}

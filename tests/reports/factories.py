@@ -168,7 +168,7 @@ def submit(
 
 
 def rescore(*, now: datetime = NOW, wave_ids: Iterable[int] | None = None) -> None:
-    from assessor.scoring_service import scores_recompute
+    from reports.rescore import scores_recompute
 
     scores_recompute(wave_ids=wave_ids, now=now)
 

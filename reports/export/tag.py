@@ -4,7 +4,7 @@ What it holds: respondents per team kind, the distribution of maturity levels pe
 perception gaps by provider kind, cooperation (need, delivery, wait, supply, interface, unmet needs) per
 capability and team kind, the organization-size bucket, and, only when an admin releases it, free text.
 What it never holds: team or people names, ids of any row, wave names, exact times.
-Every count goes through `assessor.export.suppression` (see its docstring for the rule); means are
+Every count goes through `reports.export.suppression` (see its docstring for the rule); means are
 published only from k or more respondents on each side, to one decimal.
 """
 
@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from assessor.export.suppression import Key, Relation, Suppressed, suppress
 from assessor.scoring.claims import band, respondent_scores
 from assessor.scoring.cooperation import unmet_needs
 from assessor.scoring.frames import ASPECTS, LEVELS
+from reports.export.suppression import Key, Relation, Suppressed, suppress
 
 FORMAT = "tag-export"
 FORMAT_VERSION = 1

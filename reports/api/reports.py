@@ -13,15 +13,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessor.api.base import OrganizationView, id_field
-from assessor.api.frames import hide_small_anonymous, links_frame, records, teams_frame, waves_frame
 from assessor.api.permissions import team_or_404, visible_teams
 from assessor.models import TeamGroup
 from assessor.scoring.cooperation import COOPERATION_COLUMNS, cooperation_matrix, unmet_needs
 from assessor.scoring.frames import ASPECTS
-from assessor.selectors import latest_scores
 from collectors.selectors import evidenced_capabilities_frame
+from reports.api.frames import hide_small_anonymous, links_frame, records, teams_frame, waves_frame
 from reports.frames.gaps import PERCEPTION_TABLE_COLUMNS, TARGET_GAP_COLUMNS, perception_frame, perception_table, target_gaps
 from reports.frames.trends import SCOPES, TREND_COLUMNS, trend_frame
+from reports.selectors import latest_scores
 from surveys.selectors import answers_frame
 
 TAG = ["reports"]

@@ -17,6 +17,9 @@ from django.utils import timezone
 
 from assessor.models import Consumption, Organization, Team, TeamGroup
 from assessor.scoring.frames import ASPECTS
+from collectors.synthetic import synthetic_evidence
+from reports.models import ScoreSnapshot
+from surveys.models import Answer, Instrument, Question, Response, Wave
 
 ORG_SLUG = "synthetic"
 BATCH = 5000
@@ -77,7 +80,6 @@ def _role(kind: str) -> str:
 
 def _question_plan(instrument: object) -> dict[str, list]:
     """The questions a synthetic respondent answers, by kind of team: about 30 each."""
-    from surveys.models import Question
 
     questions = list(Question.objects.filter(instrument=instrument).order_by("position"))
     maturity = [q for q in questions if q.qtype == "single_choice" and q.aspect and q.perspective == "self"]
@@ -99,8 +101,6 @@ def generate_org(
     *, teams: int, waves: int, respondents: int, seed: int = 1, now: datetime | None = None, progress: Progress = print
 ) -> GeneratedOrg:
     """Create the synthetic organization, replacing any earlier one."""
-    from assessor.models import ScoreSnapshot
-    from surveys.models import Answer, Instrument, Response, Wave
 
     rnd = random.Random(seed)  # noqa: S311 - synthetic data, not security
     now = now or timezone.now()
@@ -205,9 +205,5 @@ def generate_org(
 
 
 def _create_evidence(team_rows: list[Team], tendencies: dict[int, dict[str, float]], rnd: random.Random, now: datetime) -> int:
-    """Evidence for most teams, through the collectors' own model when it is there."""
-    try:
-        from collectors.synthetic import synthetic_evidence
-    except ImportError:
-        return 0
+    """Evidence for most teams, through the collectors' own model."""
     return synthetic_evidence(teams=team_rows, tendencies=tendencies, rnd=rnd, now=now)

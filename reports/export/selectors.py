@@ -9,8 +9,8 @@ import pandas as pd
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
-from assessor.export.tag import KINDS, QuestionInfo, TagInput
 from assessor.models import Consumption, Organization, Team
+from reports.export.tag import KINDS, QuestionInfo, TagInput
 from surveys.models import Answer, Question, Role, Wave
 from surveys.selectors import answers_frame
 

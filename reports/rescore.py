@@ -10,11 +10,13 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessor.models import ScoreSnapshot
-from assessor.models.scores import SNAPSHOT_COLUMNS
 from assessor.scoring.evidence import evidence_levels
 from assessor.scoring.rubric import Rubric, load_rubric
 from assessor.scoring.snapshot import assemble_scores
+from collectors.selectors import evidence_frame
+from reports.models import SNAPSHOT_COLUMNS, ScoreSnapshot
+from surveys.models import Wave
+from surveys.selectors import answers_frame
 
 EVIDENCE_FIELDS = ["wave_id", "team_id", "aspect", "floor", "ceiling", "items", "newest_observed_at"]
 
@@ -30,7 +32,6 @@ class RecomputeResult:
 
 def _latest_wave_per_team(answers: pd.DataFrame) -> pd.DataFrame:
     """Each team's most recent wave among those it answered (current evidence belongs there)."""
-    from surveys.models import Wave
 
     pairs = answers[["wave_id", "team_id"]].drop_duplicates()
     opened = dict(Wave.objects.filter(pk__in=pairs["wave_id"].unique().tolist()).values_list("pk", "opens_at"))
@@ -152,8 +153,6 @@ def scores_recompute(
     now: datetime | None = None,
 ) -> RecomputeResult:
     """Score the given teams and waves (all when None) and append snapshots whose inputs or rubric changed."""
-    from collectors.selectors import evidence_frame
-    from surveys.selectors import answers_frame
 
     rubric = load_rubric(rubric_version)
     now = now or timezone.now()

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assessor.export.lp import Polytope
+from reports.export.lp import Polytope
 
 Key = Hashable
 

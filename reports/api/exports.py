@@ -26,15 +26,15 @@ from assessor.access import organizations_for
 from assessor.api.base import ApiView, id_field
 from assessor.api.errors import Conflict
 from assessor.api.permissions import administered_organizations, require_org_admin
-from assessor.export.selectors import (
+from reports.export.selectors import (
     ANSWER_EXPORT_COLUMNS,
     ANSWER_TEXT_COLUMNS,
     ANSWER_TIME_COLUMNS,
     answer_chunks,
     tag_input,
 )
-from assessor.export.tag import FORMAT_VERSION, build_tag_export
-from assessor.export.writers import answers_csv, answers_json, tag_csv
+from reports.export.tag import FORMAT_VERSION, build_tag_export
+from reports.export.writers import answers_csv, answers_json, tag_csv
 from surveys.models import Wave
 
 TAG = ["exports"]

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessor.models import Team
 from assessor.scoring.rubric import RubricError, available_versions
-from assessor.scoring_service import scores_recompute
+from reports.rescore import scores_recompute
 
 
 class Command(BaseCommand):

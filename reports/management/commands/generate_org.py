@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessor.synthetic import generate_org
+from reports.synthetic import generate_org
 
 
 class Command(BaseCommand):

@@ -9,12 +9,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessor.api.base import OrganizationView, id_field
-from assessor.api.frames import hide_small_anonymous, newest_wave_rows, records, teams_frame, waves_frame
 from assessor.api.pagination import Pagination
 from assessor.api.permissions import team_or_404, visible_teams
-from assessor.models import ScoreSnapshot, Team
+from assessor.models import Team
 from assessor.scoring.frames import ASPECTS
-from assessor.selectors import SCORE_FIELDS, latest_scores
+from reports.api.frames import hide_small_anonymous, newest_wave_rows, records, teams_frame, waves_frame
+from reports.models import ScoreSnapshot
+from reports.selectors import SCORE_FIELDS, latest_scores
 
 TAG = ["scores"]
 

@@ -1,0 +1,16 @@
+"""URLs of the reports' API, mounted under /api/v1/ by the shell."""
+
+from django.urls import path
+
+from assessor.api.urls import ORG, TEAM
+from reports.api import exports, reports, scores
+
+urlpatterns = [
+    path(TEAM + "scores/", scores.TeamScoreHistory.as_view(), name="team-scores"),
+    path(ORG + "scores/", scores.ScoreList.as_view(), name="scores"),
+    path(ORG + "reports/gaps/", reports.GapReport.as_view(), name="report-gaps"),
+    path(ORG + "reports/trends/", reports.TrendReport.as_view(), name="report-trends"),
+    path("export/tag/", exports.TagExport.as_view(), name="export-tag"),
+    path("export/tag/schema/", exports.TagExportSchema.as_view(), name="export-tag-schema"),
+    path("export/answers/", exports.AnswerExport.as_view(), name="export-answers"),
+]
