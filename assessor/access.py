@@ -26,17 +26,25 @@ def organizations_for(user: AnyUser) -> QuerySet[Organization]:
     return Organization.objects.filter(memberships__user=user).distinct()
 
 
-def teams_visible_to(user: AnyUser, organization: Organization) -> QuerySet[Team]:
-    """Admins and org-wide viewers see every team; team leads and members see their own team."""
+def visibility(user: AnyUser, organization: Organization) -> tuple[QuerySet[Team], bool]:
+    """The teams the user may see, and whether that is the whole organization. At most one query.
+
+    Admins and org-wide viewers see every team; team leads and members see their own team.
+    """
     teams = Team.objects.filter(organization=organization)
     if not user.is_authenticated:
-        return teams.none()
+        return teams.none(), False
     if user.is_superuser:
-        return teams
-    roles = Membership.objects.filter(user=user, organization=organization)
-    if roles.filter(role__in=[Membership.Role.ADMIN]).exists() or roles.filter(role=Membership.Role.VIEWER, team=None).exists():
-        return teams
-    return teams.filter(memberships__user=user).distinct()
+        return teams, True
+    roles = list(Membership.objects.filter(user=user, organization=organization).values_list("role", "team_id"))
+    if any(role == Membership.Role.ADMIN or (role == Membership.Role.VIEWER and team is None) for role, team in roles):
+        return teams, True
+    return teams.filter(pk__in=sorted({team for _, team in roles if team is not None})), False
+
+
+def teams_visible_to(user: AnyUser, organization: Organization) -> QuerySet[Team]:
+    """Admins and org-wide viewers see every team; team leads and members see their own team."""
+    return visibility(user, organization)[0]
 
 
 def can_view_team(user: AnyUser, team: Team) -> bool:

@@ -58,3 +58,8 @@ def email_retry_max() -> int:
 def from_email() -> str:
     """DEFAULT_FROM_EMAIL: the sender of digests and reminders."""
     return str(getattr(settings, "DEFAULT_FROM_EMAIL", "assessor@localhost"))
+
+
+def export_min_group() -> int:
+    """TAG_EXPORT_MIN_GROUP: the fewest respondents behind any figure that leaves a team's own view (default 5)."""
+    return max(1, int(settings.TAG_EXPORT_MIN_GROUP))

@@ -1,4 +1,16 @@
-"""Reads the reports need, each a fixed number of queries whatever the number of teams or waves."""
+"""The one read path for everything derived from answers and evidence.
+
+Every dashboard, CSV download, the wave report, the digests, the exports and the reports' API read scores,
+answers, free text and evidence here, through a `Scope`: the organization, the teams the reader may see,
+and whether that is all of them. Two rules are applied here once, so that they hold on every surface:
+
+- visibility: rows of teams outside the scope are never read (`Scope.team_filter`);
+- anonymous waves: a team's scores in an anonymous wave appear only when the score pools at least the
+  wave's `min_responses` respondents, and its answers (free text included) only when that many of its
+  people submitted; below that they are withheld, as if never given.
+
+Each read is a fixed number of queries whatever the number of teams or waves.
+"""
 
 from __future__ import annotations
 
@@ -6,37 +18,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q, QuerySet
 
-from assessor.access import AnyUser, teams_visible_to
+from assessor.access import AnyUser, visibility
 from assessor.models import Consumption, Organization, Team
 from assessor.scoring.frames import ANSWER_COLUMNS
 from assessor.scoring.rubric import load_rubric
+from collectors.selectors import evidence_frame, evidenced_capabilities_frame
+from reports import conf
 from reports.frames import ANNOTATION_COLUMNS, HISTORY_COLUMNS, PARTICIPATION_COLUMNS, TEAM_COLUMNS, WAVE_COLUMNS
 from reports.frames.cooperation import FREE_TEXT_KINDS
 from reports.models import SNAPSHOT_COLUMNS, Annotation, ScoreSnapshot
 from surveys.models import Answer, Invitation, Question, Response, Wave
+from surveys.selectors import answers_frame
 
 SCORE_FIELDS = [column for column in SNAPSHOT_COLUMNS if column != "inputs_hash"]
-
-
-def latest_scores(
-    *,
-    wave_ids: Iterable[int] | None = None,
-    team_ids: Iterable[int] | None = None,
-    rubric_version: str | None = None,
-) -> pd.DataFrame:
-    """The newest snapshot per wave, team and aspect under one rubric (the newest rubric by default). One query."""
-    version = rubric_version or load_rubric().version
-    snapshots = ScoreSnapshot.objects.filter(rubric_version=version)
-    if wave_ids is not None:
-        snapshots = snapshots.filter(wave_id__in=list(wave_ids))
-    if team_ids is not None:
-        snapshots = snapshots.filter(team_id__in=list(team_ids))
-    frame = pd.DataFrame(list(snapshots.order_by("computed_at", "pk").values_list(*SCORE_FIELDS)), columns=SCORE_FIELDS)
-    if frame.empty:
-        return frame
-    return frame.drop_duplicates(["wave_id", "team_id", "aspect"], keep="last").reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -65,19 +61,73 @@ def teams_frame(teams: Iterable[Team] | object) -> pd.DataFrame:
 
 
 def scope_for(user: AnyUser, organization: Organization) -> Scope:
-    teams = teams_frame(teams_visible_to(user, organization))
-    total = Team.objects.filter(organization=organization).count()
-    return Scope(organization=organization, teams=teams, org_wide=len(teams) == total)
+    """What `user` may see of `organization`, as `assessor.access.visibility` decides it. Two queries."""
+    teams, org_wide = visibility(user, organization)
+    return Scope(organization=organization, teams=teams_frame(teams), org_wide=org_wide)
+
+
+def whole_organization(scope: Scope) -> Scope:
+    """The scope itself when it covers the organization, else the organization's scope (see below)."""
+    return scope if scope.org_wide else organization_scope(scope.organization)
+
+
+def organization_scope(organization: Organization) -> Scope:
+    """Every team of the organization: for work done on the organization's behalf (digest data, exports),
+    which narrows to each reader's teams afterwards. The anonymity rules still apply."""
+    return Scope(organization=organization, teams=teams_frame(Team.objects.filter(organization=organization)), org_wide=True)
 
 
 def waves_frame(organization: Organization) -> pd.DataFrame:
-    """The organization's waves, newest first."""
+    """The organization's waves, newest first, with their anonymity settings."""
     rows = (
         Wave.objects.filter(organization=organization)
         .order_by("-opens_at", "-pk")
-        .values_list("pk", "name", "opens_at", "closes_at")
+        .values_list("pk", "name", "opens_at", "closes_at", "anonymous", "min_responses")
     )
     return pd.DataFrame(list(rows), columns=WAVE_COLUMNS)
+
+
+# Read beside every score, so the rule costs no query of its own.
+ANONYMITY_FIELDS = ("respondents", "wave__anonymous", "wave__min_responses")
+
+
+def withhold_small_scores(scores: pd.DataFrame) -> pd.DataFrame:
+    """Scores of anonymous waves that pool fewer respondents than the wave's minimum are dropped
+    (`scores` carries ANONYMITY_FIELDS)."""
+    if scores.empty:
+        return scores
+    small = scores["wave__anonymous"].astype(bool) & (scores["respondents"] < scores["wave__min_responses"])
+    return scores[~small].reset_index(drop=True)
+
+
+def withheld_teams(*, organization_ids: Iterable[int] | None, wave_ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """(wave_id, team_id) pairs of anonymous waves where fewer people submitted than the wave's minimum:
+    their answers are withheld everywhere. `organization_ids=None` means every organization. One query."""
+    responses = Response.objects.filter(wave__anonymous=True)  # drafts too: a team below the minimum shows nothing
+    if organization_ids is not None:
+        responses = responses.filter(wave__organization_id__in=list(organization_ids))
+    if wave_ids is not None:
+        responses = responses.filter(wave_id__in=list(wave_ids))
+    rows = (
+        responses.order_by()
+        .values("wave_id", "team_id", "wave__min_responses")
+        .annotate(submitted=Count("pk", filter=Q(status=Response.Status.SUBMITTED)))
+        .filter(submitted__lt=F("wave__min_responses"))
+        .values_list("wave_id", "team_id")
+    )
+    return pd.DataFrame(list(rows), columns=["wave_id", "team_id"])
+
+
+def _withheld_teams(organization: Organization, wave_ids: Iterable[int]) -> pd.DataFrame:
+    return withheld_teams(organization_ids=[organization.pk], wave_ids=wave_ids)
+
+
+def withhold_small_answers(answers: pd.DataFrame, withheld: pd.DataFrame) -> pd.DataFrame:
+    """Answers of (wave, team) pairs below an anonymous wave's minimum are dropped."""
+    if answers.empty or withheld.empty:
+        return answers
+    marked = answers.merge(withheld.assign(_withheld=True), on=["wave_id", "team_id"], how="left")
+    return answers[marked["_withheld"].isna().to_numpy()].reset_index(drop=True)
 
 
 def participation_frame(*, wave_ids: list[int], team_ids: list[int] | None) -> pd.DataFrame:
@@ -145,15 +195,38 @@ def rubric_firsts(organization: Organization) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=["rubric_version", "first_computed_at"])
 
 
-def score_history(*, organization: Organization, rubric_version: str) -> pd.DataFrame:
-    """Every snapshot of the organization's teams under one rubric (not only the newest), for changes over time."""
-    rows = ScoreSnapshot.objects.filter(team__organization=organization, rubric_version=rubric_version).values_list(
-        *HISTORY_COLUMNS
+def score_history(scope: Scope, *, rubric_version: str | None = None) -> pd.DataFrame:
+    """Every snapshot of the scope's teams under one rubric (not only the newest), for changes over time."""
+    snapshots = ScoreSnapshot.objects.filter(
+        team__organization=scope.organization, rubric_version=rubric_version or load_rubric().version
     )
-    return pd.DataFrame(list(rows), columns=HISTORY_COLUMNS)
+    if not scope.org_wide:
+        snapshots = snapshots.filter(team_id__in=scope.team_ids)
+    fields = [*dict.fromkeys([*HISTORY_COLUMNS, *ANONYMITY_FIELDS])]
+    frame = pd.DataFrame(list(snapshots.values_list(*fields)), columns=fields)
+    return withhold_small_scores(frame)[HISTORY_COLUMNS]
 
 
-def cooperation_answers(*, wave_id: int, team_ids: list[int] | None = None) -> pd.DataFrame:
+def visible_perception(perception: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """Perception rows the reader may see. The consumers' side pools other teams' answers, so a reader who does
+    not see the whole organization gets a row only when it pools at least k respondents (the export's minimum)
+    from at least two consumer teams; otherwise one consumer team's score could be read off it."""
+    if scope.org_wide or perception.empty:
+        return perception
+    pooled = (perception["consumer_respondents"] >= conf.export_min_group()) & (perception["consumer_teams"] >= 2)
+    return perception[pooled].reset_index(drop=True)
+
+
+def team_snapshots(scope: Scope, team_id: int) -> QuerySet[ScoreSnapshot]:
+    """Every stored snapshot of one team the scope may see (all rubrics), anonymity applied in the query."""
+    if team_id not in set(scope.team_ids):
+        return ScoreSnapshot.objects.none()
+    return ScoreSnapshot.objects.filter(team_id=team_id, wave__organization=scope.organization).exclude(
+        wave__anonymous=True, respondents__lt=F("wave__min_responses")
+    )
+
+
+def cooperation_answers(scope: Scope, *, wave_id: int, team_ids: list[int] | None = None) -> pd.DataFrame:
     """The submitted answers the gap report reads, in `ANSWER_COLUMNS`. Four small queries.
 
     - Capability answers that count: needs and offers answered "yes", once per team and question (a second
@@ -181,9 +254,12 @@ def cooperation_answers(*, wave_id: int, team_ids: list[int] | None = None) -> p
     whole_ids = questions.loc[~capability, "question_id"].tolist()
     need_ids = questions.loc[capability & (part == "need"), "question_id"].tolist()
 
-    answers = Answer.objects.filter(response__wave_id=wave_id, response__status=Response.Status.SUBMITTED).order_by()
-    if team_ids is not None:
-        answers = answers.filter(response__team_id__in=team_ids)
+    answers = Answer.objects.filter(
+        response__wave_id=wave_id, response__wave__organization=scope.organization, response__status=Response.Status.SUBMITTED
+    ).order_by()
+    wanted = team_ids if team_ids is not None else scope.team_filter()
+    if wanted is not None:
+        answers = answers.filter(response__team_id__in=wanted)
     counted = answers.filter(
         Q(question_id__in=yes_ids, value_text__in=["need_yes", "provide_yes"]) | Q(question_id__in=counted_ids)
     )
@@ -209,7 +285,8 @@ def cooperation_answers(*, wave_id: int, team_ids: list[int] | None = None) -> p
     need_rows = pd.DataFrame(list(needs.values_list(*fields)), columns=columns)
     rows = pd.concat([frame for frame in (capability_rows, whole, need_rows) if not frame.empty] or [whole], ignore_index=True)
     frame = rows.merge(questions, on="question_id")[list(ANSWER_COLUMNS)]
-    return frame.astype({"wave_id": "int64", "team_id": "int64", "response_id": "int64", "level": "float64"})
+    frame = frame.astype({"wave_id": "int64", "team_id": "int64", "response_id": "int64", "level": "float64"})
+    return withhold_small_answers(frame, _withheld_teams(scope.organization, [wave_id]))
 
 
 TREND_SCORE_FIELDS = ("wave_id", "team_id", "aspect", "score", "level", "respondents")
@@ -217,15 +294,46 @@ GAP_SCORE_FIELDS = (*TREND_SCORE_FIELDS, "target_level", "gap", "confidence_labe
 HEAT_SCORE_FIELDS = (*GAP_SCORE_FIELDS, "spread", "status", "confidence", "disagreement", "unverified")
 
 
-def score_columns(
-    *, wave_ids: list[int], team_ids: list[int] | None, fields: tuple[str, ...], rubric_version: str | None = None
+def latest_scores(
+    scope: Scope,
+    *,
+    wave_ids: Iterable[int] | None = None,
+    fields: Iterable[str] = SCORE_FIELDS,
+    team_ids: Iterable[int] | None = None,
+    rubric_version: str | None = None,
 ) -> pd.DataFrame:
-    """The newest score per wave, team and aspect, as `latest_scores` picks it, with only some
-    columns: reading every field of 40,000 snapshots (dates included) costs more than the rest of a page."""
-
-    snapshots = ScoreSnapshot.objects.filter(rubric_version=rubric_version or load_rubric().version, wave_id__in=wave_ids)
+    """The newest score per wave, team and aspect of the scope's teams, under one rubric (the current one by
+    default), with only the columns asked for: reading every field of 40,000 snapshots (dates included) costs
+    more than the rest of a page. `team_ids` narrows the scope further. One query."""
+    wanted = list(fields)
+    read = [*dict.fromkeys(["wave_id", "team_id", "aspect", *ANONYMITY_FIELDS, *wanted])]
+    snapshots = ScoreSnapshot.objects.filter(
+        rubric_version=rubric_version or load_rubric().version, team__organization=scope.organization
+    )
+    if wave_ids is not None:
+        snapshots = snapshots.filter(wave_id__in=list(wave_ids))
+    teams = scope.team_filter()
     if team_ids is not None:
-        snapshots = snapshots.filter(team_id__in=team_ids)
-    rows = snapshots.order_by("computed_at", "pk").values_list(*fields)
-    frame = pd.DataFrame(list(rows), columns=list(fields))
-    return frame.drop_duplicates(["wave_id", "team_id", "aspect"], keep="last").reset_index(drop=True)
+        allowed = set(scope.team_ids)
+        teams = [int(team) for team in team_ids if int(team) in allowed]
+    if teams is not None:
+        snapshots = snapshots.filter(team_id__in=teams)
+    frame = pd.DataFrame(list(snapshots.order_by("computed_at", "pk").values_list(*read)), columns=read)
+    frame = frame.drop_duplicates(["wave_id", "team_id", "aspect"], keep="last").reset_index(drop=True)
+    return withhold_small_scores(frame)[wanted]
+
+
+def wave_answers(scope: Scope, *, wave_id: int) -> pd.DataFrame:
+    """Every submitted answer of one wave from the scope's teams (`ANSWER_COLUMNS`), anonymity applied."""
+    answers = answers_frame(wave_ids=[wave_id], team_ids=scope.team_filter())
+    return withhold_small_answers(answers, _withheld_teams(scope.organization, [wave_id]))
+
+
+def team_evidence(scope: Scope, team_id: int) -> pd.DataFrame:
+    """The current evidence of one team the scope may see (evidence is about systems, not respondents)."""
+    return evidence_frame(team_ids=[team_id] if team_id in set(scope.team_ids) else [])
+
+
+def evidenced_capabilities(scope: Scope) -> pd.DataFrame:
+    """Capabilities that collected evidence shows the scope's teams provide."""
+    return evidenced_capabilities_frame(team_ids=scope.team_ids)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,7 +13,6 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 
 from assessor.models import Membership, Organization
-from assessor.scoring.rubric import load_rubric
 from reports import conf
 from reports.digest import DigestContent, DigestData, digest_content
 from reports.emails import Recipient, ReminderContent, absolute, digest_message, reminder_message
@@ -24,9 +23,11 @@ from reports.selectors import (
     cooperation_answers,
     latest_scores,
     links_frame,
+    organization_scope,
     participation_frame,
     scope_for,
     score_history,
+    visible_perception,
     waves_frame,
 )
 from reports.tokens import UnsubscribeRequest
@@ -137,13 +138,14 @@ def digest_data(*, organization: Organization, period: Period) -> DigestData | N
     waves = waves_frame(organization)
     if waves.empty:
         return None
-    history = score_history(organization=organization, rubric_version=load_rubric().version)
+    everyone = organization_scope(organization)  # each reader's digest narrows to their teams (`digest_for`)
+    history = score_history(everyone)
     scored = waves[waves["wave_id"].isin(set(history["wave_id"])) & (waves["opens_at"] <= period.end)]
     wave = scored.iloc[0].to_dict() if not scored.empty else None
-    scores = latest_scores(wave_ids=[int(wave["wave_id"])] if wave else [])
+    scores = latest_scores(everyone, wave_ids=[int(wave["wave_id"])] if wave else [])
     active = waves[(waves["closes_at"] >= period.start) & (waves["opens_at"] <= period.end)]
     participation = participation_frame(wave_ids=[int(w) for w in active["wave_id"]], team_ids=None)
-    answers = cooperation_answers(wave_id=int(wave["wave_id"])) if wave else None
+    answers = cooperation_answers(everyone, wave_id=int(wave["wave_id"])) if wave else None
     perception = (
         perception_frame(scores, answers, links_frame(organization))
         if wave is not None and answers is not None
@@ -154,6 +156,7 @@ def digest_data(*, organization: Organization, period: Period) -> DigestData | N
 
 def digest_for(*, organization: Organization, user: Any, data: DigestData, period: Period) -> DigestContent:
     scope = scope_for(user, organization)
+    data = replace(data, perception=visible_perception(data.perception, scope))
     return digest_content(
         data, scope.teams, org_wide=scope.org_wide, period=period, aspects=vocabulary().aspects, max_rows=conf.digest_max_rows()
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -26,6 +25,7 @@ from assessor.access import organizations_for
 from assessor.api.base import ApiView, id_field
 from assessor.api.errors import Conflict
 from assessor.api.permissions import administered_organizations, require_org_admin
+from reports import conf
 from reports.export.selectors import (
     ANSWER_EXPORT_COLUMNS,
     ANSWER_TEXT_COLUMNS,
@@ -44,7 +44,7 @@ FORMATS = ("json", "csv")
 
 def min_group_size() -> int:
     """TAG_EXPORT_MIN_GROUP: the fewest respondents behind any published figure (default 5)."""
-    return max(1, int(getattr(settings, "TAG_EXPORT_MIN_GROUP", 5)))
+    return conf.export_min_group()
 
 
 class _ExportView(ApiView):

@@ -1,4 +1,4 @@
-"""The gap and trend reports, computed only from the teams the caller may see."""
+"""The gap and trend reports: the dashboards' own builders and selectors, serialized."""
 
 from __future__ import annotations
 
@@ -13,16 +13,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessor.api.base import OrganizationView, id_field
-from assessor.api.permissions import team_or_404, visible_teams
+from assessor.api.permissions import team_or_404
 from assessor.models import TeamGroup
-from assessor.scoring.cooperation import COOPERATION_COLUMNS, cooperation_matrix, unmet_needs
+from assessor.scoring.cooperation import COOPERATION_COLUMNS
 from assessor.scoring.frames import ASPECTS
-from collectors.selectors import evidenced_capabilities_frame
-from reports.api.frames import hide_small_anonymous, links_frame, records, teams_frame, waves_frame
-from reports.frames.gaps import PERCEPTION_TABLE_COLUMNS, TARGET_GAP_COLUMNS, perception_frame, perception_table, target_gaps
+from reports.api.rows import records
+from reports.dashboards import PageNotFound
+from reports.dashboards.gaps import gaps_data
+from reports.frames.gaps import PERCEPTION_TABLE_COLUMNS, TARGET_GAP_COLUMNS
 from reports.frames.trends import SCOPES, TREND_COLUMNS, trend_frame
-from reports.selectors import latest_scores
-from surveys.selectors import answers_frame
+from reports.selectors import TREND_SCORE_FIELDS, latest_scores, scope_for, waves_frame
 
 TAG = ["reports"]
 
@@ -95,49 +95,33 @@ class GapFilter(serializers.Serializer):
     wave = id_field(required=False, help_text="The newest wave by default.")
 
 
-def _report_wave(waves: pd.DataFrame, wave_id: int | None) -> int | None:
-    """The wave asked for, else the newest that has opened."""
-    if wave_id is not None:
-        if wave_id not in set(waves["wave_id"]):
-            raise NotFound(f"No wave {wave_id} in this organization.")
-        return wave_id
-    started = waves[waves["opens_at"] <= timezone.now()]
-    if started.empty:
-        return None
-    return int(started.sort_values(["opens_at", "wave_id"]).iloc[-1]["wave_id"])
-
-
-def _unmet_rows(unmet: pd.DataFrame, teams: pd.DataFrame) -> list[dict[str, Any]]:
-    if unmet.empty:
+def _unmet_rows(unmet: pd.DataFrame | None, teams: pd.DataFrame) -> list[dict[str, Any]]:
+    if unmet is None or unmet.empty:
         return []
     named = unmet.merge(teams[["team_id", "team"]], on="team_id")
     return records(named, ["team_id", "team", "capability", "reason", "delivery", "wait"])
+
+
+def _rows(frame: pd.DataFrame | None, columns: list[str]) -> list[dict[str, Any]]:
+    return [] if frame is None or frame.empty else records(frame, columns)
 
 
 class GapReport(OrganizationView):
     @extend_schema(tags=TAG, parameters=[GapFilter], responses=GapReportOut, summary="Target, perception and cooperation gaps")
     def get(self, request: Request, org: str) -> Response:
         filters = self.filters(GapFilter)
-        waves = waves_frame(self.organization)
-        wave_id = _report_wave(waves, filters.get("wave"))
-        teams = teams_frame(visible_teams(request.user, self.organization))
-        empty = {"wave_id": wave_id, "target_gaps": [], "perception_gaps": [], "cooperation": [], "unmet_needs": []}
-        if wave_id is None or teams.empty:
-            return Response(GapReportOut(empty).data)
-        team_ids = [int(team) for team in teams["team_id"]]
-        scores = hide_small_anonymous(latest_scores(wave_ids=[wave_id], team_ids=team_ids), waves)
-        answers = answers_frame(wave_ids=[wave_id], team_ids=team_ids)
-        links = links_frame(team_ids)
-        perception = perception_frame(scores, answers, links) if not scores.empty else pd.DataFrame()
-        matrix = cooperation_matrix(answers, links, evidenced_capabilities_frame(team_ids=team_ids))
+        scope = scope_for(request.user, self.organization)
+        try:
+            page = gaps_data(scope, wave_id=filters.get("wave"), now=timezone.now())
+        except PageNotFound as exc:
+            raise NotFound(str(exc)) from exc
+        wave_id = int(page.wave["wave_id"]) if page.wave is not None else None
         report = {
             "wave_id": wave_id,
-            "target_gaps": records(target_gaps(scores, teams, ASPECTS), TARGET_GAP_COLUMNS) if not scores.empty else [],
-            "perception_gaps": records(perception_table(perception, teams, ASPECTS), PERCEPTION_TABLE_COLUMNS)
-            if not perception.empty
-            else [],
-            "cooperation": records(matrix, [c for c in COOPERATION_COLUMNS if c != "wave_id"]),
-            "unmet_needs": _unmet_rows(unmet_needs(answers, links), teams),
+            "target_gaps": _rows(page.target, TARGET_GAP_COLUMNS),
+            "perception_gaps": _rows(page.perception, PERCEPTION_TABLE_COLUMNS),
+            "cooperation": _rows(page.matrix, [c for c in COOPERATION_COLUMNS if c != "wave_id"]),
+            "unmet_needs": _unmet_rows(page.unmet, scope.teams),
         }
         return Response(GapReportOut(report).data)
 
@@ -179,11 +163,10 @@ class TrendReport(OrganizationView):
             team_or_404(request.user, self.organization, key)
         elif scope == "group" and not TeamGroup.objects.filter(organization=self.organization, pk=key).exists():
             raise NotFound(f"No group {key} in {self.organization.name}.")
-        teams = teams_frame(visible_teams(request.user, self.organization))
+        reader = scope_for(request.user, self.organization)
         waves = waves_frame(self.organization)
-        team_ids = [int(team) for team in teams["team_id"]]
-        scores = hide_small_anonymous(latest_scores(wave_ids=list(waves["wave_id"]), team_ids=team_ids), waves)
-        points = trend_frame(scores, waves, teams, ASPECTS, scope=scope, key=key) if not scores.empty else pd.DataFrame()
+        scores = latest_scores(reader, wave_ids=list(waves["wave_id"]), fields=TREND_SCORE_FIELDS)
+        points = trend_frame(scores, waves, reader.teams, ASPECTS, scope=scope, key=key) if not scores.empty else pd.DataFrame()
         if "aspect" in filters and not points.empty:
             points = points[points["aspect"] == filters["aspect"]]
         return Response(TrendReportOut({"scope": scope, "key": key, "points": records(points, TREND_COLUMNS)}).data)

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import F
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessor.api.base import OrganizationView, id_field
 from assessor.api.pagination import Pagination
-from assessor.api.permissions import team_or_404, visible_teams
 from assessor.models import Team
 from assessor.scoring.frames import ASPECTS
-from reports.api.frames import hide_small_anonymous, newest_wave_rows, records, teams_frame, waves_frame
+from reports.api.rows import records
+from reports.frames.common import newest_wave_rows
 from reports.models import ScoreSnapshot
-from reports.selectors import SCORE_FIELDS, latest_scores
+from reports.selectors import SCORE_FIELDS, latest_scores, scope_for, team_snapshots, waves_frame
 
 TAG = ["scores"]
 
@@ -57,16 +57,15 @@ class ScoreList(OrganizationView):
     @extend_schema(tags=TAG, parameters=[ScoreFilter], responses=ScoreOut(many=True), summary="Newest scores per team")
     def get(self, request: Request, org: str) -> Response:
         filters = self.filters(ScoreFilter)
-        teams = visible_teams(request.user, self.organization)
+        scope = scope_for(request.user, self.organization)
+        teams = scope.teams
         if "kind" in filters:
-            teams = teams.filter(kind=filters["kind"])
+            teams = teams[teams["kind"] == filters["kind"]]
         if "team" in filters:
-            teams = teams.filter(pk=filters["team"])
-        team_ids = list(teams_frame(teams)["team_id"])
+            teams = teams[teams["team_id"] == filters["team"]]
         waves = waves_frame(self.organization)
         wave_ids = [filters["wave"]] if "wave" in filters else list(waves["wave_id"])
-        scores = latest_scores(wave_ids=wave_ids, team_ids=team_ids, rubric_version=filters.get("rubric"))
-        scores = hide_small_anonymous(scores, waves)
+        scores = latest_scores(scope, wave_ids=wave_ids, team_ids=list(teams["team_id"]), rubric_version=filters.get("rubric"))
         if "wave" not in filters:
             scores = newest_wave_rows(scores, waves)
         if "aspect" in filters and not scores.empty:
@@ -98,10 +97,10 @@ class TeamScoreHistory(OrganizationView):
     )
     def get(self, request: Request, org: str, team: int) -> Response:
         filters = self.filters(HistoryFilter)
-        found = team_or_404(request.user, self.organization, team)
-        snapshots = ScoreSnapshot.objects.filter(team=found, wave__organization=self.organization).exclude(
-            wave__anonymous=True, respondents__lt=F("wave__min_responses")
-        )
+        scope = scope_for(request.user, self.organization)
+        if team not in set(scope.team_ids):
+            raise NotFound(f"No team {team} that you may see in {self.organization.name}.")
+        snapshots = team_snapshots(scope, team)
         if "wave" in filters:
             snapshots = snapshots.filter(wave_id=filters["wave"])
         if "aspect" in filters:

@@ -14,7 +14,7 @@ from reports.dashboards.gaps import gaps_data
 from reports.dashboards.overview import OverviewFilters, overview_data
 from reports.frames.common import with_team_names
 from reports.frames.trends import level_distribution
-from reports.selectors import TREND_SCORE_FIELDS, Scope, latest_scores, score_columns
+from reports.selectors import TREND_SCORE_FIELDS, Scope, latest_scores
 from reports.tables import Column
 from reports.vocabulary import vocabulary
 
@@ -58,7 +58,7 @@ class WaveReport:
 
 def wave_scores(scope: Scope, wave_id: int) -> pd.DataFrame:
     """The wave's scores with team names, for the CSV export (teams the reader may see only)."""
-    scores = latest_scores(wave_ids=[wave_id], team_ids=scope.team_filter())
+    scores = latest_scores(scope, wave_ids=[wave_id])
     named = with_team_names(scores, scope.teams)
     return named.sort_values(["team", "aspect"], key=lambda s: s.str.casefold()).reset_index(drop=True)
 
@@ -69,7 +69,7 @@ def wave_report(scope: Scope, wave_id: int, *, now: datetime) -> WaveReport:
     assert overview.wave is not None
     report = WaveReport(wave=overview.wave, heat_rows=overview.rows)
     report.blocks.extend(overview.blocks)
-    scores = score_columns(wave_ids=[wave_id], team_ids=scope.team_filter(), fields=TREND_SCORE_FIELDS)
+    scores = latest_scores(scope, wave_ids=[wave_id], fields=TREND_SCORE_FIELDS)
     distribution = level_distribution(scores, list(words.aspects))
     distribution["aspect_name"] = distribution["aspect"].map(words.aspects)
     report.blocks.append(

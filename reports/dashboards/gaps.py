@@ -8,7 +8,6 @@ from typing import Any
 
 import pandas as pd
 
-from collectors.selectors import evidenced_capabilities_frame
 from reports.charts.gaps import delivery_figure, demand_supply_figure, perception_figure, target_gap_figure, wait_figure
 from reports.dashboards import ChartBlock, pick_wave
 from reports.frames.cooperation import (
@@ -20,7 +19,17 @@ from reports.frames.cooperation import (
     wait_times,
 )
 from reports.frames.gaps import perception_frame, perception_table, target_gaps
-from reports.selectors import GAP_SCORE_FIELDS, Scope, cooperation_answers, links_frame, score_columns, waves_frame
+from reports.selectors import (
+    GAP_SCORE_FIELDS,
+    Scope,
+    cooperation_answers,
+    evidenced_capabilities,
+    latest_scores,
+    links_frame,
+    visible_perception,
+    waves_frame,
+    whole_organization,
+)
 from reports.tables import Column, render_table
 from reports.vocabulary import vocabulary
 
@@ -77,6 +86,11 @@ class GapsPage:
     wave: dict[str, Any] | None
     blocks: list[ChartBlock] = field(default_factory=list)
     free_text: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+    # the frames behind the blocks, as the API serves them
+    target: pd.DataFrame | None = None
+    perception: pd.DataFrame | None = None
+    matrix: pd.DataFrame | None = None
+    unmet: pd.DataFrame | None = None
 
 
 def _reachable(scope: Scope, links: pd.DataFrame) -> list[int]:
@@ -94,11 +108,15 @@ def gaps_data(scope: Scope, *, wave_id: int | None, now: datetime) -> GapsPage:
     if page.wave is None:
         return page
     wave = int(page.wave["wave_id"])
-    scores = score_columns(wave_ids=[wave], team_ids=None, fields=GAP_SCORE_FIELDS)
+    # The consumers' side of a perception gap pools teams the reader may not open: it is read for the whole
+    # organization, and `visible_perception` decides what of it the reader sees.
+    everyone = whole_organization(scope)
+    scores = latest_scores(everyone, wave_ids=[wave], fields=GAP_SCORE_FIELDS)
     links = links_frame(scope.organization)
-    answers = cooperation_answers(wave_id=wave)
+    answers = cooperation_answers(everyone, wave_id=wave)
 
-    gaps = target_gaps(scores, scope.teams, aspects)
+    gaps = target_gaps(scores[scores["team_id"].isin(scope.team_ids)], scope.teams, aspects)
+    page.target = gaps.drop(columns=["aspect_name"], errors="ignore")
     gaps["aspect_name"] = gaps["aspect"].map(words.aspects)
     page.blocks.append(
         ChartBlock(
@@ -113,7 +131,8 @@ def gaps_data(scope: Scope, *, wave_id: int | None, now: datetime) -> GapsPage:
         )
     )
 
-    perception = perception_table(perception_frame(scores, answers, links), scope.teams, aspects)
+    perception = visible_perception(perception_table(perception_frame(scores, answers, links), scope.teams, aspects), scope)
+    page.perception = perception.copy()
     perception["aspect_name"] = perception["aspect"].map(words.aspects)
     page.blocks.append(
         ChartBlock(
@@ -131,7 +150,8 @@ def gaps_data(scope: Scope, *, wave_id: int | None, now: datetime) -> GapsPage:
 
     if not scope.org_wide:
         answers = answers[answers["team_id"].isin(_reachable(scope, links))]
-    matrix, unmet_rows = cooperation_frames(answers, links, evidenced_capabilities_frame(team_ids=scope.team_ids))
+    matrix, unmet_rows = cooperation_frames(answers, links, evidenced_capabilities(scope))
+    page.matrix, page.unmet = matrix, unmet_rows
     demand = demand_supply(matrix[matrix["wave_id"] == wave] if not matrix.empty else matrix, words.capabilities)
     page.blocks.append(
         ChartBlock(

@@ -11,7 +11,7 @@ import pandas as pd
 from reports.charts.maturity import heatmap_figure
 from reports.dashboards import ChartBlock, PageNotFound, pick_wave
 from reports.frames.heatmap import MARKS, heatmap_frame, heatmap_rows, response_rates
-from reports.selectors import HEAT_SCORE_FIELDS, Scope, participation_frame, score_columns, waves_frame
+from reports.selectors import HEAT_SCORE_FIELDS, Scope, latest_scores, participation_frame, waves_frame
 from reports.tables import Column
 from reports.vocabulary import vocabulary
 
@@ -98,7 +98,7 @@ def overview_data(scope: Scope, filters: OverviewFilters, *, now: datetime, per_
     if result.wave is None:
         return result
     wave_id = int(result.wave["wave_id"])
-    scores = score_columns(wave_ids=[wave_id], team_ids=scope.team_filter(), fields=HEAT_SCORE_FIELDS)
+    scores = latest_scores(scope, wave_ids=[wave_id], fields=HEAT_SCORE_FIELDS)
     teams = _filtered(scope.teams, filters)
     heat = heatmap_frame(scores, teams, aspects)
     team_count = heat["team_id"].nunique()

@@ -11,12 +11,11 @@ import pandas as pd
 from assessor.models import Team
 from assessor.scoring.targets import next_steps
 from assessor.selectors import model_cells
-from collectors.selectors import evidence_frame
 from reports.charts.maturity import radar_figure, trend_figure
 from reports.dashboards import ChartBlock, PageNotFound
 from reports.frames.team import evidence_by_aspect, evidence_table, profile_cards, team_profile
 from reports.frames.trends import annotations_for, combine_annotations, numbered, rubric_annotations, trend_frame
-from reports.selectors import Scope, annotations_frame, latest_scores, rubric_firsts, waves_frame
+from reports.selectors import Scope, annotations_frame, latest_scores, rubric_firsts, team_evidence, waves_frame
 from reports.tables import Column
 from reports.vocabulary import vocabulary
 
@@ -68,23 +67,18 @@ STATUS_LABELS = {
 }
 
 
-def _evidence(team_id: int) -> pd.DataFrame:
-
-    return evidence_frame(team_ids=[team_id])
-
-
 def team_data(scope: Scope, team: Team, *, wave_id: int | None, now: datetime) -> TeamPage:
     words = vocabulary()
     aspects = list(words.aspects)
     waves = waves_frame(scope.organization)
-    scores = latest_scores(wave_ids=[int(w) for w in waves["wave_id"]], team_ids=[team.pk]) if not waves.empty else None
+    scores = latest_scores(scope, wave_ids=[int(w) for w in waves["wave_id"]], team_ids=[team.pk]) if not waves.empty else None
     answered_ids = set() if scores is None or scores.empty else set(scores["wave_id"])
     answered = waves[waves["wave_id"].isin(answered_ids)]
     if wave_id is not None and wave_id not in set(waves["wave_id"]):
         raise PageNotFound(f"No wave {wave_id} in this organization.")
     chosen = waves[waves["wave_id"] == wave_id] if wave_id is not None else answered
     page = TeamPage(team=team, waves=waves, wave=chosen.iloc[0].to_dict() if not chosen.empty else None, answered_waves=answered)
-    evidence = _evidence(team.pk)
+    evidence = team_evidence(scope, team.pk)
     page.evidence_items = len(evidence)
     if page.wave is None or scores is None:
         return page

@@ -21,7 +21,7 @@ from reports.frames.trends import (
     rubric_annotations,
     trend_frame,
 )
-from reports.selectors import TREND_SCORE_FIELDS, Scope, annotations_frame, rubric_firsts, score_columns, waves_frame
+from reports.selectors import TREND_SCORE_FIELDS, Scope, annotations_frame, latest_scores, rubric_firsts, waves_frame
 from reports.tables import Column
 from reports.vocabulary import vocabulary
 
@@ -96,9 +96,13 @@ def trends_data(scope: Scope, filters: TrendFilters) -> TrendsPage:
     )
     if waves.empty or match is None:
         return page
-    team_ids = [filters.key] if filters.scope == "team" and filters.key is not None else scope.team_filter()
-    scores = score_columns(
-        wave_ids=[int(w) for w in waves["wave_id"]], team_ids=team_ids, fields=TREND_SCORE_FIELDS, rubric_version=rubric_version
+    team_ids = [filters.key] if filters.scope == "team" and filters.key is not None else None
+    scores = latest_scores(
+        scope,
+        wave_ids=[int(w) for w in waves["wave_id"]],
+        team_ids=team_ids,
+        fields=TREND_SCORE_FIELDS,
+        rubric_version=rubric_version,
     )
     trend = trend_frame(scores, waves, scope.teams, aspects, scope=filters.scope, key=filters.key)
     trend["aspect_name"] = trend["aspect"].map(words.aspects)

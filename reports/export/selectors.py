@@ -1,4 +1,8 @@
-"""Database reads behind the exports: one wave's TAG input, and all answers in keyset-paged chunks."""
+"""Database reads behind the exports: one wave's TAG input, and all answers in keyset-paged chunks.
+
+Both apply the anonymous-wave rule of `reports.selectors`: answers of a team below an anonymous wave's
+minimum never leave the service.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pandas as pd
-from django.db.models import TextField
+from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
 from assessor.models import Consumption, Organization, Team
 from reports.export.tag import KINDS, QuestionInfo, TagInput
+from reports.selectors import organization_scope, wave_answers, withheld_teams
 from surveys.models import Answer, Question, Role, Wave
-from surveys.selectors import answers_frame
 
 ANSWER_EXPORT_FIELDS = (
     ("answer_id", "pk"),
@@ -61,7 +65,7 @@ def tag_input(wave: Wave) -> TagInput:
     questions = Question.objects.filter(instrument_id=wave.instrument_id).order_by("position")
 
     return TagInput(
-        answers=answers_frame(wave_ids=[wave.pk]),
+        answers=wave_answers(organization_scope(organization), wave_id=wave.pk),
         team_kinds=teams,
         links=pd.DataFrame(list(links), columns=["consumer_id", "provider_id"]),
         questions=[
@@ -91,6 +95,9 @@ def answer_chunks(
         answers = answers.filter(response__wave__organization_id__in=list(organization_ids))
     if wave_ids is not None:
         answers = answers.filter(response__wave_id__in=list(wave_ids))
+    withheld = withheld_teams(organization_ids=organization_ids, wave_ids=wave_ids)
+    for wave_id, team_id in withheld.itertuples(index=False):
+        answers = answers.exclude(Q(response__wave_id=wave_id) & Q(response__team_id=team_id))
     # The stored JSON as text: written out as it is, never decoded and encoded again.
     answers = answers.annotate(value_json=Cast("value", output_field=TextField()))
     fields = [field for _, field in ANSWER_EXPORT_FIELDS]

@@ -13,7 +13,7 @@ No ORM, no settings, no clock: `now` and names come in as arguments. The input f
 from __future__ import annotations
 
 TEAM_COLUMNS = ["team_id", "team", "slug", "kind", "group_id", "group"]
-WAVE_COLUMNS = ["wave_id", "wave", "opens_at", "closes_at"]
+WAVE_COLUMNS = ["wave_id", "wave", "opens_at", "closes_at", "anonymous", "min_responses"]
 PARTICIPATION_COLUMNS = ["wave_id", "team_id", "invited", "invitations", "submitted", "drafts"]
 HISTORY_COLUMNS = ["wave_id", "team_id", "aspect", "score", "level", "computed_at"]
 ANNOTATION_COLUMNS = ["date", "label", "kind", "team_id", "group_id"]

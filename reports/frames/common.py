@@ -36,3 +36,12 @@ def aspect_order(frame: pd.DataFrame, aspects: Sequence[str], column: str = "asp
     """A sort key that keeps the model's order of aspects."""
     rank = {aspect: index for index, aspect in enumerate(aspects)}
     return frame[column].map(lambda value: rank.get(value, len(rank)))
+
+
+def newest_wave_rows(scores: pd.DataFrame, waves: pd.DataFrame) -> pd.DataFrame:
+    """Per team and aspect, the row from the newest wave (by opening time) that has one."""
+    if scores.empty:
+        return scores
+    merged = scores.merge(waves[["wave_id", "opens_at"]], on="wave_id")
+    merged = merged.sort_values(["opens_at", "wave_id"]).drop_duplicates(["team_id", "aspect"], keep="last")
+    return merged[list(scores.columns)].reset_index(drop=True)

@@ -10,7 +10,7 @@ from assessor.rescore import request_rescore
 from collectors.models import Evaluation, Evidence
 from reports.models import ScoreSnapshot
 from reports.rescore import scores_recompute
-from reports.selectors import latest_scores
+from reports.selectors import latest_scores, organization_scope
 from surveys.conf import BUNDLED_INSTRUMENT
 from surveys.instruments import read_instrument_file
 from surveys.models import Answer, Question, Response, Wave
@@ -92,7 +92,7 @@ def test_it_writes_one_snapshot_per_team_wave_and_aspect(setup):
     answer(setup, setup["autumn"], setup["shop"], {"investment": [3, 3]})
     result = scores_recompute(now=NOW)
     assert result.written == 2
-    scores = latest_scores().set_index("aspect")
+    scores = latest_scores(organization_scope(setup["org"])).set_index("aspect")
     assert scores.loc["investment", "score"] == 2.75  # (2.5 + 3.0) / 2
     assert scores.loc["investment", "respondents"] == 2
     assert scores.loc["investment", "target_level"] == 4
@@ -110,23 +110,23 @@ def test_unchanged_inputs_add_nothing_and_changed_ones_append(setup):
     first.save()
     assert scores_recompute(now=NOW + timedelta(hours=2)).written == 1
     assert ScoreSnapshot.objects.count() == 2  # history kept
-    assert latest_scores().loc[0, "score"] == 3.0
+    assert latest_scores(organization_scope(setup["org"])).loc[0, "score"] == 3.0
 
 
 def test_evidence_goes_beside_the_latest_wave_and_earlier_waves_keep_theirs(setup):
     answer(setup, setup["spring"], setup["shop"], {"interfaces": [3, 3]})
     add_evidence(setup["shop"], "interfaces", 4, "contradicts")
     scores_recompute(now=NOW)
-    spring = latest_scores(wave_ids=[setup["spring"].pk]).iloc[0]
+    spring = latest_scores(organization_scope(setup["org"]), wave_ids=[setup["spring"].pk]).iloc[0]
     assert spring["status"] == "agree"  # ceiling 3
 
     answer(setup, setup["autumn"], setup["shop"], {"interfaces": [4, 4]})
     add_evidence(setup["shop"], "interfaces", 2, "contradicts")  # a newer evaluation replaces the current evidence
     scores_recompute(now=NOW + timedelta(days=1))
-    autumn = latest_scores(wave_ids=[setup["autumn"].pk]).iloc[0]
+    autumn = latest_scores(organization_scope(setup["org"]), wave_ids=[setup["autumn"].pk]).iloc[0]
     assert autumn["status"] == "over_claim"
     assert autumn["evidence_ceiling"] == 1
-    spring_again = latest_scores(wave_ids=[setup["spring"].pk]).iloc[0]
+    spring_again = latest_scores(organization_scope(setup["org"]), wave_ids=[setup["spring"].pk]).iloc[0]
     assert spring_again["evidence_ceiling"] == 3  # replay kept what the earlier wave was scored with
 
 
@@ -154,8 +154,8 @@ def test_a_new_rubric_version_replays_history_beside_the_old(setup, tmp_path, mo
     monkeypatch.setattr(rubric_module, "RUBRIC_DIR", rubric_dir)
     call_command("rescore", "--rubric", "2")
     assert set(ScoreSnapshot.objects.values_list("rubric_version", flat=True)) == {"1", "2"}
-    assert bool(latest_scores(rubric_version="1").loc[0, "disagreement"]) is True
-    assert bool(latest_scores(rubric_version="2").loc[0, "disagreement"]) is False
+    assert bool(latest_scores(organization_scope(setup["org"]), rubric_version="1").loc[0, "disagreement"]) is True
+    assert bool(latest_scores(organization_scope(setup["org"]), rubric_version="2").loc[0, "disagreement"]) is False
 
 
 def test_an_unknown_rubric_is_a_clear_command_error(setup):
@@ -173,5 +173,6 @@ def test_a_rescore_request_runs_after_commit_in_the_background(setup, django_cap
 def test_latest_scores_is_one_query(setup, django_assert_num_queries):
     answer(setup, setup["autumn"], setup["shop"], {"investment": [2]})
     scores_recompute(now=NOW)
+    scope = organization_scope(setup["org"])
     with django_assert_num_queries(1):
-        latest_scores(rubric_version="1")
+        latest_scores(scope, rubric_version="1")

@@ -2,7 +2,7 @@ import pandas as pd
 
 from reports.frames.cooperation import cooperation_frames, free_text_by_capability
 from reports.frames.gaps import perception_frame
-from reports.selectors import GAP_SCORE_FIELDS, cooperation_answers, links_frame, scope_for, score_columns
+from reports.selectors import GAP_SCORE_FIELDS, cooperation_answers, latest_scores, links_frame, organization_scope, scope_for
 from surveys.selectors import answers_frame
 from tests.reports.factories import Answers, submit
 
@@ -11,7 +11,7 @@ def test_the_narrow_answers_give_the_same_gaps_as_every_answer(world):
     submit(world.autumn, [(world.teams[3], Answers(level=3, needs=("data",), delivery="automatic", wait="days"))])
     links = links_frame(world.organization)
     everything = answers_frame(wave_ids=[world.autumn.pk])
-    narrow = cooperation_answers(wave_id=world.autumn.pk)
+    narrow = cooperation_answers(organization_scope(world.organization), wave_id=world.autumn.pk)
 
     assert len(narrow) < len(everything) / 3
     for full, part in zip(cooperation_frames(everything, links), cooperation_frames(narrow, links), strict=True):
@@ -20,7 +20,7 @@ def test_the_narrow_answers_give_the_same_gaps_as_every_answer(world):
     pd.testing.assert_frame_equal(
         free_text_by_capability(everything, scope.teams, {}), free_text_by_capability(narrow, scope.teams, {}), check_dtype=False
     )
-    scores = score_columns(wave_ids=[world.autumn.pk], team_ids=None, fields=GAP_SCORE_FIELDS)
+    scores = latest_scores(organization_scope(world.organization), wave_ids=[world.autumn.pk], fields=GAP_SCORE_FIELDS)
     pd.testing.assert_frame_equal(perception_frame(scores, everything, links), perception_frame(scores, narrow, links))
 
 
