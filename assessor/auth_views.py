@@ -20,8 +20,8 @@ def _key(request: HttpRequest, username: str) -> str:
 
 class ThrottledLoginView(auth_views.LoginView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        limit = getattr(settings, "LOGIN_MAX_FAILURES", 5)
-        window = getattr(settings, "LOGIN_FAILURE_WINDOW", 15 * 60)
+        limit = settings.LOGIN_MAX_FAILURES
+        window = settings.LOGIN_FAILURE_WINDOW
         key = _key(request, str(request.POST.get("username", ""))[:150])
         if cache.get(key, 0) >= limit:
             minutes = max(1, window // 60)

@@ -4,6 +4,7 @@ With no variables set beyond SECRET_KEY (or DEBUG=1) the service runs on SQLite 
 embedded Celery broker, so a fresh clone works at once. Every variable is listed in README.md.
 """
 
+import math
 import os
 from pathlib import Path
 
@@ -21,12 +22,50 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_str(name: str, default: str) -> str:
+    """The variable's value; the default when it is unset or empty."""
+    return os.environ.get(name, "") or default
+
+
+def env_path(name: str, default: Path) -> Path:
+    return Path(env_str(name, str(default)))
+
+
 def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
+    """A whole number, zero or more; anything else stops start-up with a message naming the variable."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
     try:
-        return int(value) if value else default
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}") from exc
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}") from None
+    if number < 0:
+        raise ImproperlyConfigured(f"{name} must not be negative, got {value!r}")
+    return number
+
+
+def env_float(name: str, default: float) -> float:
+    """A number, zero or more (fractions allowed); anything else stops start-up with a message naming the variable."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}")
+    if number < 0:
+        raise ImproperlyConfigured(f"{name} must not be negative, got {value!r}")
+    return number
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default).strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+    return value
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -224,6 +263,45 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Domain settings.
+# Domain settings. The apps read these through their conf.py modules, never from the environment.
 MATURITY_MODEL_FILE = BASE_DIR / "assessor" / "data" / "maturity_model" / "pemm-1.0.yaml"
-CAPABILITIES_FILE = BASE_DIR / "assessor" / "data" / "capabilities.yaml"
+CAPABILITIES_FILE = env_path("CAPABILITIES_FILE", BASE_DIR / "assessor" / "data" / "capabilities.yaml")
+
+# Surveys.
+SURVEYS_DEFAULT_INSTRUMENT = env_path(
+    "SURVEYS_DEFAULT_INSTRUMENT", BASE_DIR / "surveys" / "data" / "instruments" / "pemm-cooperation-1.yaml"
+)
+SURVEYS_TOKEN_SECRET = env_str("SURVEYS_TOKEN_SECRET", SECRET_KEY)
+SURVEYS_MAX_AUTOSAVE_BYTES = env_int("SURVEYS_MAX_AUTOSAVE_BYTES", 256 * 1024)
+SURVEYS_MAX_TEXT_LENGTH = env_int("SURVEYS_MAX_TEXT_LENGTH", 10_000)
+SURVEYS_MAX_ISSUE_BODY_BYTES = env_int("SURVEYS_MAX_ISSUE_BODY_BYTES", 256 * 1024)
+
+# Reports.
+REPORTS_BENCHMARKS_FILE = env_path(
+    "REPORTS_BENCHMARKS_FILE", BASE_DIR / "reports" / "data" / "benchmarks" / "state-of-platform-engineering.yaml"
+)
+REPORTS_REMINDER_MAX = env_int("REPORTS_REMINDER_MAX", 3)
+REPORTS_REMINDER_DAYS_APART = env_int("REPORTS_REMINDER_DAYS_APART", 3)
+REPORTS_DIGEST_DEFAULT_FREQUENCY = env_choice("REPORTS_DIGEST_DEFAULT_FREQUENCY", "weekly", ("weekly", "monthly"))
+REPORTS_DIGEST_MAX_ROWS = env_int("REPORTS_DIGEST_MAX_ROWS", 25)
+REPORTS_EMAIL_MAX_RETRIES = env_int("REPORTS_EMAIL_MAX_RETRIES", 5)
+
+# Collectors.
+COLLECTORS_SIGNAL_RETENTION_DAYS = env_int("COLLECTORS_SIGNAL_RETENTION_DAYS", 180)
+COLLECTORS_MAX_DUMP_BYTES = env_int("COLLECTORS_MAX_DUMP_BYTES", 50 * 1024 * 1024)
+COLLECTORS_CI_MAX_BODY_BYTES = env_int("COLLECTORS_CI_MAX_BODY_BYTES", 256 * 1024)
+COLLECTORS_RULES_FILE = env_path("COLLECTORS_RULES_FILE", BASE_DIR / "collectors" / "data" / "evidence_rules" / "rules-1.yaml")
+COLLECTORS_GIT_BINARY = env_str("COLLECTORS_GIT_BINARY", "git")
+COLLECTORS_GIT_TIMEOUT = env_float("COLLECTORS_GIT_TIMEOUT", 60)
+GITHUB_BASE_URL = env_str("GITHUB_BASE_URL", "https://api.github.com").rstrip("/")
+GITHUB_TIMEOUT = env_float("GITHUB_TIMEOUT", 15)
+GITHUB_MAX_RATE_LIMIT_WAIT = env_float("GITHUB_MAX_RATE_LIMIT_WAIT", 60)
+GITHUB_SURVEY_LABEL = env_str("GITHUB_SURVEY_LABEL", "survey")
+GITHUB_MAX_BLOBS = env_int("GITHUB_MAX_BLOBS", 6)
+# Credentials have no default; the App key may be PEM text or the path of a file holding it (read when used).
+GITHUB_TOKEN = os.environ.get("GITHUB_TOKEN", "")
+GITHUB_APP_ID = os.environ.get("GITHUB_APP_ID", "")
+GITHUB_APP_PRIVATE_KEY = os.environ.get("GITHUB_APP_PRIVATE_KEY", "")
+GITHUB_APP_INSTALLATION_ID = os.environ.get("GITHUB_APP_INSTALLATION_ID", "")
+KUBECONFIG = os.environ.get("KUBECONFIG") or None  # None: the Kubernetes client's own default, ~/.kube/config
+KUBERNETES_TIMEOUT = env_float("KUBERNETES_TIMEOUT", 15)

@@ -1,4 +1,5 @@
-"""Every setting the reports app reads, with its default, in one place; the rest of the app never reads settings."""
+"""The reports app's settings. assessor/settings.py reads each from the environment, with its default;
+the rest of the app asks these functions rather than django.conf.settings."""
 
 from __future__ import annotations
 
@@ -11,17 +12,17 @@ DATA = Path(__file__).resolve().parent / "data"
 
 def site_url() -> str:
     """SITE_URL: the absolute base of links in emails."""
-    return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return str(settings.SITE_URL).rstrip("/")
 
 
 def benchmarks_file() -> Path:
     """REPORTS_BENCHMARKS_FILE: the published level distributions the trend report can overlay."""
-    return Path(getattr(settings, "REPORTS_BENCHMARKS_FILE", DATA / "benchmarks" / "state-of-platform-engineering.yaml"))
+    return Path(settings.REPORTS_BENCHMARKS_FILE)
 
 
 def capabilities_file() -> Path | None:
     """CAPABILITIES_FILE: names of the capability domains (the white paper's 13)."""
-    value = getattr(settings, "CAPABILITIES_FILE", None)
+    value = settings.CAPABILITIES_FILE
     return Path(value) if value else None
 
 
@@ -32,34 +33,34 @@ def maturity_model_file() -> Path:
 
 def reminder_max() -> int:
     """REPORTS_REMINDER_MAX: the most reminders one person gets for one wave."""
-    return int(getattr(settings, "REPORTS_REMINDER_MAX", 3))
+    return int(settings.REPORTS_REMINDER_MAX)
 
 
 def reminder_days_apart() -> int:
     """REPORTS_REMINDER_DAYS_APART: days between reminders, and between a wave opening and its first reminder."""
-    return int(getattr(settings, "REPORTS_REMINDER_DAYS_APART", 3))
+    return int(settings.REPORTS_REMINDER_DAYS_APART)
 
 
 def digest_default_frequency() -> str:
     """REPORTS_DIGEST_DEFAULT_FREQUENCY: "weekly" or "monthly", for people who have not chosen."""
-    return str(getattr(settings, "REPORTS_DIGEST_DEFAULT_FREQUENCY", "weekly"))
+    return str(settings.REPORTS_DIGEST_DEFAULT_FREQUENCY)
 
 
 def digest_max_rows() -> int:
     """REPORTS_DIGEST_MAX_ROWS: how many teams, changes and gaps a digest lists before pointing to the dashboard."""
-    return int(getattr(settings, "REPORTS_DIGEST_MAX_ROWS", 25))
+    return int(settings.REPORTS_DIGEST_MAX_ROWS)
 
 
 def email_retry_max() -> int:
     """REPORTS_EMAIL_MAX_RETRIES: how often an email task is retried, with growing pauses, when SMTP fails."""
-    return int(getattr(settings, "REPORTS_EMAIL_MAX_RETRIES", 5))
+    return int(settings.REPORTS_EMAIL_MAX_RETRIES)
 
 
 def from_email() -> str:
     """DEFAULT_FROM_EMAIL: the sender of digests and reminders."""
-    return str(getattr(settings, "DEFAULT_FROM_EMAIL", "assessor@localhost"))
+    return str(settings.DEFAULT_FROM_EMAIL)
 
 
 def export_min_group() -> int:
-    """TAG_EXPORT_MIN_GROUP: the fewest respondents behind any figure that leaves a team's own view (default 5)."""
+    """TAG_EXPORT_MIN_GROUP: the fewest respondents behind any figure that leaves a team's own view."""
     return max(1, int(settings.TAG_EXPORT_MIN_GROUP))

@@ -1,4 +1,5 @@
-"""The surveys app's settings, each read here with its default so the rest of the app never touches settings directly."""
+"""The surveys app's settings. assessor/settings.py reads each from the environment, with its default;
+the rest of the app asks these functions rather than django.conf.settings."""
 
 from __future__ import annotations
 
@@ -11,35 +12,35 @@ BUNDLED_INSTRUMENT = Path(__file__).resolve().parent / "data" / "instruments" / 
 
 def default_instrument_file() -> Path:
     """SURVEYS_DEFAULT_INSTRUMENT: the question bank `load_instrument` and the demo load when given no file."""
-    return Path(getattr(settings, "SURVEYS_DEFAULT_INSTRUMENT", BUNDLED_INSTRUMENT))
+    return Path(settings.SURVEYS_DEFAULT_INSTRUMENT)
 
 
 def token_secret() -> str:
     """SURVEYS_TOKEN_SECRET: the key invitation tokens are derived with (SECRET_KEY unless set)."""
-    return str(getattr(settings, "SURVEYS_TOKEN_SECRET", "") or settings.SECRET_KEY)
+    return str(settings.SURVEYS_TOKEN_SECRET)
 
 
 def max_autosave_bytes() -> int:
     """SURVEYS_MAX_AUTOSAVE_BYTES: the largest autosave request body accepted."""
-    return int(getattr(settings, "SURVEYS_MAX_AUTOSAVE_BYTES", 256 * 1024))
+    return int(settings.SURVEYS_MAX_AUTOSAVE_BYTES)
 
 
 def max_text_length() -> int:
     """SURVEYS_MAX_TEXT_LENGTH: the longest free-text answer accepted, in characters."""
-    return int(getattr(settings, "SURVEYS_MAX_TEXT_LENGTH", 10_000))
+    return int(settings.SURVEYS_MAX_TEXT_LENGTH)
 
 
 def max_issue_body_bytes() -> int:
     """SURVEYS_MAX_ISSUE_BODY_BYTES: the largest issue body imported; bigger ones are skipped with a reason."""
-    return int(getattr(settings, "SURVEYS_MAX_ISSUE_BODY_BYTES", 256 * 1024))
+    return int(settings.SURVEYS_MAX_ISSUE_BODY_BYTES)
 
 
 def site_url() -> str:
     """SITE_URL: where the service is reached, for links printed outside a request (demo, commands)."""
-    return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return str(settings.SITE_URL).rstrip("/")
 
 
 def capabilities_file() -> Path | None:
     """CAPABILITIES_FILE: names and descriptions of the capability domains shown in the cooperation table."""
-    value = getattr(settings, "CAPABILITIES_FILE", None)
+    value = settings.CAPABILITIES_FILE
     return Path(value) if value else None

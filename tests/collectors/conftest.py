@@ -116,13 +116,13 @@ def github_repo(platform_team: Team) -> Repository:
 
 
 @pytest.fixture
-def fake_github(httpserver: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
-    """The fake GitHub, with the service's settings pointing at it and a token in the environment."""
+def fake_github(httpserver: Any, settings: Any) -> Iterator[FakeGitHub]:
+    """The fake GitHub, with the service's settings pointing at it and holding a token."""
     fake = FakeGitHub()
     settings.GITHUB_BASE_URL = fake.install(httpserver)
     settings.GITHUB_TIMEOUT = 2
     settings.GITHUB_MAX_RATE_LIMIT_WAIT = 0
-    monkeypatch.setenv("GITHUB_TOKEN", "test-token")
+    settings.GITHUB_TOKEN = "test-token"
     yield fake
 
 

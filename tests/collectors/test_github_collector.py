@@ -139,12 +139,12 @@ def test_a_missing_repository_is_not_retried(github_client, fake_github):
     assert not caught.value.retryable
 
 
-def test_it_authenticates_as_a_github_app_from_the_environment(fake_github, settings, monkeypatch):
+def test_it_authenticates_as_a_github_app_from_its_settings(fake_github, settings):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
-    monkeypatch.setenv("GITHUB_APP_ID", "12")
-    monkeypatch.setenv("GITHUB_APP_PRIVATE_KEY", pem)
-    monkeypatch.setenv("GITHUB_APP_INSTALLATION_ID", "34")
+    settings.GITHUB_APP_ID = "12"
+    settings.GITHUB_APP_PRIVATE_KEY = pem
+    settings.GITHUB_APP_INSTALLATION_ID = "34"
     auth = github_auth()
     assert isinstance(auth, Auth.AppInstallationAuth)
     client = GitHubClient(base_url=settings.GITHUB_BASE_URL, auth=auth, timeout=2, max_wait=0)

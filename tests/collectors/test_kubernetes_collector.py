@@ -129,7 +129,7 @@ def test_collecting_a_cluster_credits_namespaces_to_their_teams(cluster, app_tea
 
 
 @pytest.mark.django_db
-def test_collecting_a_live_cluster_reads_the_kubeconfig_context(cluster, fake_kubernetes, tmp_path, monkeypatch):
+def test_collecting_a_live_cluster_reads_the_kubeconfig_context(cluster, fake_kubernetes, tmp_path, settings):
     kubeconfig = tmp_path / "kubeconfig"
     kubeconfig.write_text(
         json.dumps(
@@ -143,7 +143,7 @@ def test_collecting_a_live_cluster_reads_the_kubeconfig_context(cluster, fake_ku
             }
         )
     )
-    monkeypatch.setenv("KUBECONFIG", str(kubeconfig))
+    settings.KUBECONFIG = str(kubeconfig)
     cluster.kube_context = "fake-ctx"
     cluster.save()
     run = cluster_collect(cluster=cluster)
