@@ -1,4 +1,4 @@
-# Two commands matter: `make run` (serve the demo) and `make test` (lint and the whole suite).
+# Two commands matter: `make run` (serve the demo) and `make test` (lint, typecheck and the whole suite).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -34,10 +34,11 @@ format: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# mypy --strict over the files listed in pyproject.toml; incremental, so a rerun reads .mypy_cache.
 typecheck: venv
 	$(VENV)/bin/mypy
 
-test: lint
+test: lint typecheck
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
 bench: venv

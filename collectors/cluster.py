@@ -183,6 +183,7 @@ def cluster_signals(
     backstage_labels = {label for c in catalog.capabilities for label in c.workload_labels}
     platform_apis = 0
     saw_backstage = False
+    nameless_namespaces = 0
 
     for item in items:
         key = kind_of(item)
@@ -191,6 +192,9 @@ def cluster_signals(
         ns = _str(metadata.get("namespace"))
         if key == NAMESPACE:
             name = _str(metadata.get("name"))
+            if not name:  # nothing can be mapped to it
+                nameless_namespaces += 1
+                continue
             labels = _dict(metadata.get("labels"))
             namespaces[name].team = _str(labels.get(team_label))
             namespaces[name].markers = _pairs(labels) + _pairs(metadata.get("annotations"))
@@ -250,12 +254,16 @@ def cluster_signals(
     if NAMESPACE not in listed:
         skipped.append(Skipped("k8s.*", "no namespaces were read, so workloads cannot be mapped to teams"))
         return signals, skipped
+    if nameless_namespaces:
+        skipped.append(Skipped("k8s.*", f"{nameless_namespaces} namespaces have no name, so nothing maps to them"))
     unlabelled = sorted(name for name, state in namespaces.items() if not state.team)
     if unlabelled:
         skipped.append(
             Skipped("k8s.*", f"{len(unlabelled)} namespaces have no '{team_label}' label: {', '.join(unlabelled[:8])}")
         )
     workloads_read = bool(listed & WORKLOAD_KINDS)
+    if not workloads_read and any(state.team for state in namespaces.values()):
+        skipped.append(Skipped("k8s.workloads", "no Deployments, StatefulSets or DaemonSets were read, so workloads are unknown"))
     for name, state in sorted(namespaces.items()):
         if not state.team:
             continue

@@ -9,6 +9,7 @@ from typing import Any
 from collectors.errors import CollectorError
 
 HOW_TO_EXPORT = "kubectl get crd,namespaces,deployments,statefulsets,daemonsets,networkpolicies,hpa -A -o json > cluster.json"
+WORKLOADS = frozenset({("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet")})
 
 
 class DumpError(CollectorError):
@@ -86,10 +87,11 @@ def parse_dump(data: bytes | str, *, max_bytes: int) -> list[Mapping[str, Any]]:
 
 
 def listed_kinds(items: list[Mapping[str, Any]]) -> set[tuple[str, str]]:
-    """The kinds a dump covers. A dump with namespaces and workloads is taken as a full export of the
-    documented command, so a kind it names but that has no objects (no network policies) counts as zero."""
+    """The kinds a dump covers. A dump with namespaces and workloads (any of Deployments, StatefulSets and
+    DaemonSets) is taken as a full export of the documented command, so a kind it names but that has no
+    objects (no network policies) counts as zero."""
     present = {(str(i["apiVersion"]).rpartition("/")[0], str(i["kind"])) for i in items}
-    if ("", "Namespace") in present and ("apps", "Deployment") in present:
+    if ("", "Namespace") in present and present & WORKLOADS:
         present |= {("networking.k8s.io", "NetworkPolicy"), ("autoscaling", "HorizontalPodAutoscaler")}
-        present |= {("apps", "StatefulSet"), ("apps", "DaemonSet")}
+        present |= WORKLOADS
     return present

@@ -80,6 +80,14 @@ def _time(value: Any, what: str) -> datetime | None:
     return parsed
 
 
+def _list_or_empty(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _object_or_empty(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _login(data: Mapping[str, Any]) -> str:
     user = data.get("user")
     return user.get("login", "") if isinstance(user, dict) and isinstance(user.get("login"), str) else ""
@@ -189,8 +197,8 @@ def parse_issues(data: Any) -> list[IssueRecord]:
         number = item.get("number")
         if not isinstance(number, int):
             raise GitHubShapeError("issue: 'number' should be a whole number")
-        labels = item.get("labels") if isinstance(item.get("labels"), list) else []
-        base = item.get("base") if isinstance(item.get("base"), dict) else {}
+        labels = _list_or_empty(item.get("labels"))
+        base = _object_or_empty(item.get("base"))
         records.append(
             IssueRecord(
                 number=number,

@@ -36,10 +36,12 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 @admin.register(SentEmail)
 class SentEmailAdmin(admin.ModelAdmin):
-    """Read-only: the ledger is what keeps each email to one send, so it is not edited by hand."""
+    """Read-only: the ledger is what keeps each email to one send, so it is not edited by hand. A row whose
+    delivery was never confirmed (its run died while sending) blocks a resend; deleting it lets the next run
+    send that email once more."""
 
-    list_display = ["sent_at", "kind", "recipient", "period_key", "organization", "subject"]
-    list_filter = ["kind", "organization"]
+    list_display = ["sent_at", "kind", "recipient", "period_key", "organization", "subject", "delivered_at"]
+    list_filter = ["kind", ("delivered_at", admin.EmptyFieldListFilter), "organization"]
     search_fields = ["recipient", "period_key", "subject"]
     date_hierarchy = "sent_at"
     list_select_related = ["organization"]

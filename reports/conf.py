@@ -56,6 +56,12 @@ def email_retry_max() -> int:
     return int(settings.REPORTS_EMAIL_MAX_RETRIES)
 
 
+def email_unconfirmed_minutes() -> int:
+    """REPORTS_EMAIL_UNCONFIRMED_MINUTES: after how long a claimed email that was never confirmed sent is reported
+    (its run died between claim and confirmation); such an email is not sent again."""
+    return int(getattr(settings, "REPORTS_EMAIL_UNCONFIRMED_MINUTES", 15))
+
+
 def from_email() -> str:
     """DEFAULT_FROM_EMAIL: the sender of digests and reminders."""
     return str(settings.DEFAULT_FROM_EMAIL)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from assessor.models import Organization, Team, TeamGroup
 
@@ -152,8 +153,13 @@ class Subscription(models.Model):
 
 
 class SentEmail(models.Model):
-    """One email sent. The row is written in the same transaction as the send, before it; the unique key
-    makes a retried task or a second scheduler skip what was already sent."""
+    """The ledger: one row per recipient, kind and period, claimed before the email is sent.
+
+    The row is committed on its own (the claim), the email is sent outside any transaction, then the row is
+    marked delivered. The unique key makes a retried task or a second scheduler skip what another run has
+    claimed. A send that fails with an error removes its claim, so a retry sends it; a run that dies between
+    claim and confirmation leaves the row unconfirmed (`delivered_at` empty), and it is never sent again
+    automatically: at most once, with the unconfirmed row reported (see RELIABILITY.md)."""
 
     recipient = models.EmailField(max_length=254, help_text="Lower-cased address.")
     kind = models.CharField(max_length=20, choices=EmailKind.choices)
@@ -162,7 +168,13 @@ class SentEmail(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     wave = models.ForeignKey("surveys.Wave", on_delete=models.CASCADE, null=True, blank=True, related_name="sent_reminders")
     subject = models.CharField(max_length=250)
-    sent_at = models.DateTimeField()
+    sent_at = models.DateTimeField(
+        help_text="The moment of the run that sends it; a retried task keeps its first moment, so the period holds."
+    )
+    claimed_at = models.DateTimeField(default=timezone.now, help_text="When a run claimed the row, just before sending.")
+    delivered_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the mail server took the email; empty while sending, or if the run died."
+    )
 
     class Meta:
         ordering = ["-sent_at"]
@@ -174,3 +186,7 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient} ({self.period_key})"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.delivered_at is not None

@@ -1,4 +1,4 @@
-"""Sending digests and reminders exactly once per recipient and period, and email subscription changes."""
+"""Sending digests and reminders once per recipient and period, never twice, and email subscription changes."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from assessor.models import Membership, Organization
 from reports import conf
@@ -46,6 +47,7 @@ class SendResult:
     already_sent: int = 0
     refused: list[str] = field(default_factory=list)
     skipped: int = 0
+    unconfirmed: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         parts = [f"{self.sent} sent", f"{self.already_sent} already sent earlier"]
@@ -53,7 +55,60 @@ class SendResult:
             parts.append(f"{self.skipped} not due")
         if self.refused:
             parts.append(f"{len(self.refused)} refused by the mail server ({', '.join(self.refused[:5])})")
+        if self.unconfirmed:
+            parts.append(
+                f"{len(self.unconfirmed)} claimed by an earlier run that never confirmed sending them, "
+                f"not sent again ({', '.join(self.unconfirmed[:5])})"
+            )
         return ", ".join(parts)
+
+
+def _claim(
+    *,
+    message: EmailMultiAlternatives,
+    kind: str,
+    period_key: str,
+    organization: Organization,
+    user_id: int | None,
+    now: datetime,
+    wave: Wave | None,
+) -> SentEmail | None:
+    """The ledger row for this email, committed on its own; None when another run has it already."""
+    try:
+        # durable: refuse to run inside a caller's transaction, which would stay open across the send
+        with transaction.atomic(durable=True):
+            return SentEmail.objects.create(
+                recipient=message.to[0].strip().lower(),
+                kind=kind,
+                period_key=period_key,
+                organization=organization,
+                user_id=user_id,
+                wave=wave,
+                subject=message.subject[:250],
+                sent_at=now,
+                claimed_at=timezone.now(),
+            )
+    except IntegrityError:
+        return None
+
+
+def _release(claim: SentEmail) -> None:
+    """The send failed with an error, so nothing went out: drop the claim and let a retry send it."""
+    SentEmail.objects.filter(pk=claim.pk, delivered_at__isnull=True).delete()
+
+
+def _mark_sent(claim: SentEmail) -> None:
+    claim.delivered_at = timezone.now()
+    claim.save(update_fields=["delivered_at"])
+
+
+def unconfirmed_claim(*, recipient: str, kind: str, period_key: str, now: datetime) -> SentEmail | None:
+    """The ledger row for this email if a run claimed it long enough ago and never confirmed sending it."""
+    return (
+        SentEmail.objects.filter(recipient=recipient.strip().lower(), kind=kind, period_key=period_key)
+        .filter(delivered_at__isnull=True, claimed_at__lt=now - timedelta(minutes=conf.email_unconfirmed_minutes()))
+        .first()
+    )
 
 
 def email_send_once(
@@ -66,27 +121,27 @@ def email_send_once(
     now: datetime,
     wave: Wave | None = None,
 ) -> bool:
-    """Send unless this recipient already got this kind of email for this period; True when it went out.
+    """Send unless this recipient's email of this kind for this period is in the ledger; True when it went out.
 
-    The ledger row is inserted first, in the same transaction as the send. A second run (a retried task,
-    a second scheduler) hits the unique constraint and skips; on PostgreSQL it waits for the first to
-    finish. When sending fails the transaction rolls back, the row goes with it, and a retry sends again.
+    1. Claim: insert the ledger row in its own short transaction and commit it. A second run (a retried task,
+       a second scheduler) hits the unique constraint and sends nothing; it does not wait for the first.
+    2. Send, outside any transaction, so a slow mail server holds no database lock.
+    3. Mark the row delivered.
+    When the send raises, the claim is removed and the error goes up, so a retry sends the email. When the
+    run dies between 1 and 3 (worker killed, database gone before the mark), the row stays unconfirmed and
+    the email is not sent again: at most once, and `unconfirmed_claim` reports it.
     """
-    try:
-        with transaction.atomic():
-            SentEmail.objects.create(
-                recipient=message.to[0].strip().lower(),
-                kind=kind,
-                period_key=period_key,
-                organization=organization,
-                user_id=user_id,
-                wave=wave,
-                subject=message.subject[:250],
-                sent_at=now,
-            )
-            message.send()
-    except IntegrityError:
+    claim = _claim(
+        message=message, kind=kind, period_key=period_key, organization=organization, user_id=user_id, now=now, wave=wave
+    )
+    if claim is None:
         return False
+    try:
+        message.send()
+    except Exception:
+        _release(claim)
+        raise
+    _mark_sent(claim)
     return True
 
 
@@ -95,11 +150,23 @@ def _deliver(result: SendResult, **kwargs: Any) -> None:
     try:
         if email_send_once(**kwargs):
             result.sent += 1
-        else:
-            result.already_sent += 1
+            return
     except smtplib.SMTPRecipientsRefused:
         logger.warning("The mail server refused %s; skipped.", message.to[0])
         result.refused.append(message.to[0])
+        return
+    result.already_sent += 1
+    stuck = unconfirmed_claim(recipient=message.to[0], kind=kwargs["kind"], period_key=kwargs["period_key"], now=timezone.now())
+    if stuck is not None:
+        logger.warning(
+            "The %s for %s (%s) was claimed at %s by a run that never confirmed sending it; it is not sent again. "
+            "Check the mail server's log; delete the ledger row in the admin to let the next run send it.",
+            stuck.get_kind_display(),
+            stuck.recipient,
+            stuck.period_key,
+            stuck.claimed_at.isoformat(),
+        )
+        result.unconfirmed.append(message.to[0])
 
 
 def _recipient(user: Any) -> Recipient:

@@ -8,6 +8,8 @@ or when its respondents say it is not available to them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 DELIVERY_MODES = ("ticket", "standard_tooling", "self_service", "automatic", "not_available")
@@ -113,8 +115,9 @@ def _value_counts(parts: pd.DataFrame, part: str) -> pd.DataFrame:
     return pd.crosstab([rows["wave_id"], rows["capability"]], rows["value"])
 
 
-def _median_bucket(counts: object) -> str | None:
-    values = list(counts)  # type: ignore[call-overload]
+def _median_bucket(counts: Iterable[int]) -> str | None:
+    """The wait bucket the middle answer falls in, from one row of per-bucket answer counts."""
+    values = list(counts)
     total = sum(values)
     if total == 0:
         return None

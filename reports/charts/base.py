@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -38,7 +39,7 @@ def axis(**overrides: Any) -> dict[str, Any]:
     return settings
 
 
-def level_axis(level_names: dict[int, str], **overrides: Any) -> dict[str, Any]:
+def level_axis(level_names: Mapping[int, str], **overrides: Any) -> dict[str, Any]:
     """An axis from level 1 to 4 with the level names as ticks."""
     ticks = sorted(level_names)
     return axis(

@@ -48,9 +48,9 @@ def team_profile(scores: pd.DataFrame, aspects: Sequence[str]) -> pd.DataFrame:
 
 def profile_cards(profile: pd.DataFrame) -> list[dict[str, Any]]:
     """The profile as plain dicts, with missing numbers as None, for templates."""
-    cards = []
+    cards: list[dict[str, Any]] = []
     for record in profile.to_dict("records"):
-        cards.append({key: (None if _missing(value) else value) for key, value in record.items()})
+        cards.append({str(key): (None if _missing(value) else value) for key, value in record.items()})
     for card in cards:
         for key in ("level", "target_level", "gap", "evidenced_level", "evidence_ceiling", "evidence_items", "respondents"):
             if card[key] is not None:
@@ -60,7 +60,7 @@ def profile_cards(profile: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _missing(value: object) -> bool:
     try:
-        return bool(pd.isna(value))  # type: ignore[call-overload]
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
 

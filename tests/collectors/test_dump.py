@@ -52,6 +52,8 @@ def test_a_full_export_counts_absent_kinds_as_none():
     items = [{"apiVersion": "v1", "kind": "Namespace"}, {"apiVersion": "apps/v1", "kind": "Deployment"}]
     assert ("networking.k8s.io", "NetworkPolicy") in listed_kinds(items)
     assert ("networking.k8s.io", "NetworkPolicy") not in listed_kinds(items[:1])
+    stateful_only = [items[0], {"apiVersion": "apps/v1", "kind": "StatefulSet"}]
+    assert {("networking.k8s.io", "NetworkPolicy"), ("apps", "Deployment")} <= listed_kinds(stateful_only)
 
 
 @settings(max_examples=200, deadline=None)
@@ -77,10 +79,142 @@ items = st.fixed_dictionaries(
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(items, max_size=8))
-def test_accepted_dumps_always_give_signals(objects):
+def test_accepted_dumps_of_odd_shapes_give_signals_only_for_labelled_namespaces(objects):
     data = json.dumps({"apiVersion": "v1", "kind": "List", "items": objects})
     try:
         parsed = parse_dump(data, max_bytes=1_000_000)
     except DumpError:
         return
-    cluster_signals(parsed, team_label="name", listed=listed_kinds(parsed))
+    signals, _ = cluster_signals(parsed, team_label="name", listed=listed_kinds(parsed))
+
+    teams = {}  # the team label of each named core namespace in the dump
+    for item in parsed:
+        metadata = item.get("metadata") or {}
+        if (item["apiVersion"], item["kind"]) == ("v1", "Namespace") and metadata.get("name"):
+            teams[metadata["name"]] = (metadata.get("labels") or {}).get("name")
+    for signal in signals:
+        assert signal.key.startswith("k8s.")  # no CRDs in these dumps, so no capability signals
+        assert signal.team_slug and teams.get(signal.namespace) == signal.team_slug
+
+
+NAMES = ("a", "b", "c")
+TEAMS = st.sampled_from(["", "payments", "search"])
+labels = st.dictionaries(st.sampled_from(["name", "x"]), TEAMS, max_size=2)
+
+
+def namespace_items(names):
+    """Core Namespaces with these names (and at most one without a name), labelled or not."""
+    named = [
+        st.fixed_dictionaries(
+            {
+                "apiVersion": st.just("v1"),
+                "kind": st.just("Namespace"),
+                "metadata": st.fixed_dictionaries({"name": st.just(n)}, optional={"labels": labels}),
+            }
+        )
+        for n in names
+    ]
+    nameless = st.lists(
+        st.fixed_dictionaries(
+            {
+                "apiVersion": st.just("v1"),
+                "kind": st.just("Namespace"),
+                "metadata": st.fixed_dictionaries({}, optional={"labels": labels}),
+            }
+        ),
+        max_size=1,
+    )
+    return st.tuples(*named, nameless).map(lambda parts: [*parts[:-1], *parts[-1]])
+
+
+workload_items = st.lists(
+    st.fixed_dictionaries(
+        {"apiVersion": st.just("apps/v1"), "kind": st.sampled_from(["Deployment", "StatefulSet", "DaemonSet"])},
+        optional={
+            "metadata": st.fixed_dictionaries(
+                {}, optional={"name": st.just("web"), "namespace": st.sampled_from([*NAMES, "elsewhere"])}
+            )
+        },
+    ),
+    max_size=4,
+)
+# A kind named Namespace in another API group is not a namespace; a ConfigMap counts for nothing here.
+other_items = st.lists(
+    st.sampled_from(
+        [
+            {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": "Namespace",
+                "metadata": {"name": "a", "labels": {"name": "intruder"}},
+            },
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings", "namespace": "a"}},
+        ]
+    ),
+    max_size=2,
+)
+dumps = (
+    st.tuples(st.lists(st.sampled_from(NAMES), unique=True, max_size=3).flatmap(namespace_items), workload_items, other_items)
+    .map(lambda parts: [item for part in parts for item in part])
+    .flatmap(st.permutations)
+)
+
+
+def expected_k8s(items):
+    """What a dump holds, read independently of the collector: {namespace: (team, workloads)} for named,
+    labelled core namespaces, and whether the dump is a full export (core namespaces and workloads both)."""
+    namespaces = [i for i in items if (i["apiVersion"], i["kind"]) == ("v1", "Namespace")]
+    workloads = [i for i in items if i["apiVersion"] == "apps/v1"]
+    teams = {}
+    for item in namespaces:
+        name, team = item["metadata"].get("name"), item["metadata"].get("labels", {}).get("name")
+        if name and isinstance(team, str) and team:
+            teams[name] = team
+    counts = {name: sum(1 for w in workloads if w.get("metadata", {}).get("namespace") == name) for name in teams}
+    return {name: (teams[name], counts[name]) for name in teams}, bool(namespaces and workloads)
+
+
+@settings(max_examples=300, deadline=None)
+@given(dumps)
+def test_an_accepted_dump_gives_signals_for_what_it_holds_and_reasons_for_what_it_lacks(objects):
+    """An accepted dump gives per-namespace signals exactly for its named core namespaces labelled with a team,
+    and only when it is a full export (it holds namespaces and workloads, so absent kinds count as zero): then
+    each such namespace gets its workload count and zero network policies and autoscalers. A dump that gives no
+    k8s signals says why in a k8s reason, and one without CRDs says its capabilities are unknown. So a dump of
+    one item, never a full export, gives no signals, only reasons."""
+    parsed = parse_dump(json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}), max_bytes=1_000_000)
+    expected, full_export = expected_k8s(parsed)
+
+    signals, skipped = cluster_signals(parsed, team_label="name", listed=listed_kinds(parsed))
+
+    k8s = [s for s in signals if s.key.startswith("k8s.")]
+    assert [s.key for s in signals if not s.key.startswith("k8s.")] == []  # no CRDs were read: no capability signals
+    assert any(s.what.startswith("cluster.capability") for s in skipped)
+    if not full_export:
+        assert k8s == []
+    else:
+        assert {s.namespace for s in k8s} == set(expected)
+        for namespace, (team, workloads) in expected.items():
+            mine = {s.key: s for s in k8s if s.namespace == namespace}
+            assert {s.team_slug for s in mine.values()} == {team}
+            assert mine["k8s.workloads"].value == workloads
+            assert (mine["k8s.network_policies"].value, mine["k8s.autoscalers"].value) == (0, 0)
+    if not k8s:
+        assert any(s.what.startswith("k8s") for s in skipped), skipped
+    if len(parsed) == 1:
+        assert signals == [] and skipped
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a", "labels": {"name": "payments"}}},
+        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "a"}},
+    ],
+)
+def test_a_one_item_dump_gives_no_signals_and_says_why(item):
+    parsed = parse_dump(json.dumps({"apiVersion": "v1", "kind": "List", "items": [item]}), max_bytes=10_000)
+
+    signals, skipped = cluster_signals(parsed, team_label="name", listed=listed_kinds(parsed))
+
+    assert signals == []
+    assert [s.what for s in skipped if s.what.startswith("k8s")]

@@ -1,12 +1,15 @@
+import smtplib
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
+from django.utils import timezone
 
 from assessor.models import Membership
-from reports.models import EmailKind, SentEmail, Subscription
+from reports.models import Annotation, EmailKind, SentEmail, Subscription
 from reports.services import digest_send
 from reports.tasks import send_digests
 from tests.reports.factories import NOW
@@ -137,38 +140,154 @@ def test_a_task_gives_up_after_its_retries_and_keeps_no_ledger_row_for_unsent_ma
     assert mail.outbox == []
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_schedulers_firing_at_once_send_each_digest_once(settings, loaded_model):
+def digest_org(*, leads: int = 0):
+    """An organization with scores and an admin (and `leads` team leads), committed for tests across threads."""
     from tests.reports.conftest import populate
     from tests.reports.factories import build_org, member, person
 
     organization, teams = build_org(teams=3)
     populate(organization, teams)
     member(person("ada"), organization, Membership.Role.ADMIN)
-    settings.EMAIL_BACKEND = "tests.reports.mail.SlowBackend"
-    SlowBackend.sending.clear()
-    SlowBackend.release.clear()
+    for number in range(leads):
+        member(person(f"lead{number}"), organization, Membership.Role.TEAM_LEAD, teams[number + 1])
+    return organization
+
+
+def in_thread(target, *args):
+    """Run `target` in a thread with its own database connection; the thread and its outcome."""
     outcome = {}
 
-    def first_scheduler():
+    def run():
         try:
-            outcome["first"] = digest_send(frequency="weekly", now=AT)
+            outcome["result"] = target(*args)
+        except BaseException as exc:  # handed to the test, which checks it
+            outcome["error"] = exc
         finally:
             connection.close()
 
-    thread = threading.Thread(target=first_scheduler)
+    thread = threading.Thread(target=run)
     thread.start()
-    assert SlowBackend.sending.wait(timeout=10)  # the first one has written its ledger row and is sending
-    threading.Timer(0.3, SlowBackend.release.set).start()
-    try:
-        second = digest_send(frequency="weekly", now=AT)
-    except OperationalError:
-        # SQLite refuses the second writer while the first holds the lock (the task retries it);
-        # PostgreSQL makes it wait for the first to commit instead.
-        thread.join()
-        second = digest_send(frequency="weekly", now=AT)
-    thread.join()
+    return thread, outcome
 
-    assert outcome["first"].sent == 1
-    assert (second.sent, second.already_sent) == (0, 1)
+
+def weekly_digest():
+    return digest_send(frequency="weekly", now=AT)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_mail_server_holds_no_database_transaction(settings, loaded_model):
+    organization = digest_org()
+    settings.EMAIL_BACKEND = "tests.reports.mail.SlowBackend"
+    SlowBackend.reset()
+
+    def write_something_else():
+        started = time.monotonic()
+        with transaction.atomic():
+            Annotation.objects.create(organization=organization, date=AT.date(), label="Written during a send")
+        return time.monotonic() - started
+
+    sender, sent = in_thread(weekly_digest)
+    writer = None
+    try:
+        assert SlowBackend.sending.wait(timeout=10)
+        writer, written = in_thread(write_something_else)
+        writer.join(timeout=5)
+        claim = SentEmail.objects.get()  # committed before the send, so this connection sees it
+        still_sending = sender.is_alive()
+    finally:
+        SlowBackend.release.set()
+        sender.join()
+        if writer is not None:
+            writer.join()
+
+    assert still_sending
+    assert "error" not in written, written.get("error")
+    assert written["result"] < 1.0  # the write did not wait for the send
+    assert SlowBackend.in_transaction == [False]
+    assert (claim.recipient, claim.delivered_at) == ("ada@example.com", None)
+    assert sent["result"].sent == 1
+    assert SentEmail.objects.get().delivered_at is not None
+    assert Annotation.objects.filter(label="Written during a send").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_firing_at_once_send_each_digest_once(settings, loaded_model):
+    digest_org()
+    settings.EMAIL_BACKEND = "tests.reports.mail.SlowBackend"
+    SlowBackend.reset()
+
+    first, first_outcome = in_thread(weekly_digest)
+    second = None
+    try:
+        assert SlowBackend.sending.wait(timeout=10)  # the first has claimed the digest and is sending it
+        second, second_outcome = in_thread(weekly_digest)
+        second.join(timeout=5)
+        second_finished_first = not second.is_alive() and first.is_alive()
+    finally:
+        SlowBackend.release.set()
+        first.join()
+        if second is not None:
+            second.join()
+
+    assert second_finished_first  # the second found the claim at once, without waiting for the first to send
+    assert "error" not in second_outcome, second_outcome.get("error")
+    assert (first_outcome["result"].sent, first_outcome["result"].already_sent) == (1, 0)
+    assert (second_outcome["result"].sent, second_outcome["result"].already_sent) == (0, 1)
     assert len(mail.outbox) == 1
+    assert SlowBackend.in_transaction == [False]
+    assert SentEmail.objects.filter(delivered_at__isnull=False).count() == 1
+
+
+def test_a_worker_killed_while_sending_leaves_an_unconfirmed_claim_that_is_never_sent_again(world, settings, caplog):
+    settings.EMAIL_BACKEND = "tests.reports.mail.WorkerKilledBackend"
+    with pytest.raises(SystemExit):
+        digest_send(frequency="weekly", now=AT)
+    claim = SentEmail.objects.get()
+    assert (claim.recipient, claim.delivered_at) == ("ada@example.com", None)  # we cannot know whether it went out
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    retry = digest_send(frequency="weekly", now=AT)
+    assert (retry.sent, retry.already_sent, retry.unconfirmed) == (1, 1, [])  # a recent claim may still be sending
+    assert set(by_recipient()) == {"lee@example.com"}
+
+    SentEmail.objects.filter(pk=claim.pk).update(claimed_at=timezone.now() - timedelta(minutes=16))
+    with caplog.at_level("WARNING", logger="reports.services"):
+        later = digest_send(frequency="weekly", now=AT + timedelta(days=1))
+
+    assert (later.sent, later.already_sent, later.unconfirmed) == (0, 2, ["ada@example.com"])
+    assert "1 claimed by an earlier run that never confirmed sending them, not sent again (ada@example.com)" in str(later)
+    assert "never confirmed sending it" in caplog.text
+    assert set(by_recipient()) == {"lee@example.com"}  # ada's digest was not sent a second time
+    assert SentEmail.objects.get(pk=claim.pk).delivered_at is None
+
+
+def test_an_email_sent_but_not_marked_is_not_sent_again(world, monkeypatch):
+    from reports import services
+
+    def database_gone(claim):
+        raise OperationalError("the database went away after the send (test)")
+
+    monkeypatch.setattr(services, "_mark_sent", database_gone)
+    with pytest.raises(OperationalError):
+        digest_send(frequency="weekly", now=AT)
+    monkeypatch.undo()
+    assert set(by_recipient()) == {"ada@example.com"}
+
+    retry = digest_send(frequency="weekly", now=AT)
+
+    assert (retry.sent, retry.already_sent) == (1, 1)
+    assert sorted(message.to[0] for message in mail.outbox) == ["ada@example.com", "lee@example.com"]
+    assert SentEmail.objects.get(recipient="ada@example.com").delivered_at is None
+
+
+def test_a_send_that_fails_with_an_error_gives_its_claim_back(world, settings):
+    settings.EMAIL_BACKEND = "tests.reports.mail.FlakyBackend"
+    FlakyBackend.attempts, FlakyBackend.failing = 0, {1}
+
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        digest_send(frequency="weekly", now=AT)
+    assert not SentEmail.objects.exists()
+    retry = digest_send(frequency="weekly", now=AT)
+
+    assert (retry.sent, retry.already_sent) == (2, 0)
+    assert SentEmail.objects.filter(delivered_at__isnull=False).count() == 2
