@@ -14,7 +14,7 @@ def confirm_earlier_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0001_initial'),
+        ('reports', '0002_scoresnapshot'),
     ]
 
     operations = [
