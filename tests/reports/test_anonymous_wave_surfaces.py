@@ -1,0 +1,141 @@
+"""The anonymous-wave rule holds on every surface: one respondent of a team in an anonymous wave with a
+minimum of three shows up nowhere; with three respondents the same team shows up everywhere.
+
+Each surface is read as an admin would read it (admins see every team, so only the anonymity rule can
+hide anything), and the same probe runs for both sizes, so a probe that cannot see the team's data at all
+fails the three-respondent case instead of passing silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from assessor.models import Membership
+from reports.periods import digest_period
+from reports.services import digest_data, digest_for
+from tests.reports.factories import Answers, build_org, load_instrument, make_wave, member, person, rescore, submit
+
+pytestmark = pytest.mark.django_db
+
+PAIN = "Waiting on the zebra database ticket again"
+TEAM = "App 0001"
+
+
+@pytest.fixture
+def anonymous_wave(loaded_model: Any, request: pytest.FixtureRequest) -> dict[str, Any]:
+    respondents: int = request.param
+    now = timezone.now()
+    organization, teams = build_org(teams=4)
+    wave = make_wave(
+        organization, load_instrument(), name="Quiet", opens_at=now - timedelta(days=20), closes_at=now - timedelta(days=1),
+        teams=teams,
+    )  # fmt: skip
+    wave.anonymous, wave.min_responses = True, 3
+    wave.save(update_fields=["anonymous", "min_responses"])
+    answers = Answers(level=2, target=4, needs=("data",), delivery="ticket", wait="weeks", pains=PAIN)
+    submit(wave, [(teams[1], answers)] * respondents, when=now - timedelta(days=10))
+    rescore(now=now - timedelta(days=9))
+    admin = person("ada")
+    member(admin, organization, Membership.Role.ADMIN)
+    client = Client()
+    client.force_login(admin)
+    return {"organization": organization, "team": teams[1], "wave": wave, "admin": admin, "client": client, "now": now}
+
+
+def _get(client: Client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code, response.content[:300])
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def _csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _team_row_with(column: str) -> Callable[[str], bool]:
+    """A CSV probe: a row of the team with a value in `column`."""
+    return lambda text: any(row.get("Team") == TEAM and row.get(column, "") not in ("", None) for row in _csv_rows(text))
+
+
+def _has_score(text: str) -> bool:
+    return "2.00" in text
+
+
+def _has_pain(text: str) -> bool:
+    return PAIN in text
+
+
+def _json_list(key: str) -> Callable[[str], bool]:
+    return lambda text: bool(json.loads(text)[key])
+
+
+def surfaces(world: dict[str, Any]) -> dict[str, tuple[str, Callable[[str], bool]]]:
+    wave, team, org = world["wave"].pk, world["team"].pk, world["organization"].slug
+    return {
+        "heat map": (f"/dashboard/?wave={wave}", _has_score),
+        "heat map CSV": (f"/dashboard/?wave={wave}&download=heatmap", _team_row_with("Score")),
+        "team page": (f"/dashboard/teams/{team}/?wave={wave}", _has_score),
+        "team profile CSV": (f"/dashboard/teams/{team}/?wave={wave}&download=radar", lambda t: "2.00" in t or ",2.0," in t),
+        "gaps page": (f"/dashboard/gaps/?wave={wave}", lambda t: _has_pain(t) and TEAM in t),
+        "target gaps CSV": (f"/dashboard/gaps/?wave={wave}&download=target_gaps", _team_row_with("Gap")),
+        "unmet needs CSV": (f"/dashboard/gaps/?wave={wave}&download=unmet", _team_row_with("Capability")),
+        "pains CSV": (f"/dashboard/gaps/?wave={wave}&download=pains", _has_pain),
+        "demand CSV": (
+            f"/dashboard/gaps/?wave={wave}&download=demand_supply",
+            lambda t: any(row.get("Teams that need it") not in ("", "0") for row in _csv_rows(t)),
+        ),
+        "trends CSV": ("/dashboard/trends/?download=trend", lambda t: len(_csv_rows(t)) > 0),
+        "wave report": (f"/dashboard/waves/{wave}/report.html", lambda t: _has_score(t) and _has_pain(t)),
+        "wave scores CSV": (f"/dashboard/waves/{wave}/scores.csv", _team_row_with("Score")),
+        "API scores": (f"/api/v1/orgs/{org}/scores/?wave={wave}", lambda t: json.loads(t)["count"] > 0),
+        "API team history": (f"/api/v1/orgs/{org}/teams/{team}/scores/", lambda t: json.loads(t)["count"] > 0),
+        "API gap report targets": (f"/api/v1/orgs/{org}/reports/gaps/?wave={wave}", _json_list("target_gaps")),
+        "API gap report unmet needs": (f"/api/v1/orgs/{org}/reports/gaps/?wave={wave}", _json_list("unmet_needs")),
+        "API gap report cooperation": (
+            f"/api/v1/orgs/{org}/reports/gaps/?wave={wave}",
+            lambda t: any(row["demand"] for row in json.loads(t)["cooperation"]),
+        ),
+        "API trends": (f"/api/v1/orgs/{org}/reports/trends/", _json_list("points")),
+        "API answers export": (f"/api/v1/export/answers/?wave={wave}&format=json", _has_pain),
+    }
+
+
+def digest_shows_the_team(world: dict[str, Any]) -> bool:
+    period = digest_period(frequency="weekly", now=world["now"])
+    data = digest_data(organization=world["organization"], period=period)
+    assert data is not None
+    content = digest_for(organization=world["organization"], user=world["admin"], data=data, period=period)
+    return bool(content.heat_rows or content.target_gaps or content.changes or content.new_teams)
+
+
+@pytest.mark.parametrize("anonymous_wave", [1], indirect=True)
+def test_one_respondent_in_an_anonymous_wave_is_shown_nowhere(anonymous_wave):
+    client = anonymous_wave["client"]
+    shown = [name for name, (path, probe) in surfaces(anonymous_wave).items() if probe(_get(client, path))]
+    assert shown == []
+    assert not digest_shows_the_team(anonymous_wave)
+
+
+@pytest.mark.parametrize("anonymous_wave", [3], indirect=True)
+def test_three_respondents_in_the_same_wave_are_shown_everywhere(anonymous_wave):
+    client = anonymous_wave["client"]
+    hidden = [name for name, (path, probe) in surfaces(anonymous_wave).items() if not probe(_get(client, path))]
+    assert hidden == []
+    assert digest_shows_the_team(anonymous_wave)
+
+
+@pytest.mark.parametrize("anonymous_wave", [1, 3], indirect=True)
+def test_the_reviewer_export_never_carries_the_teams_free_text(anonymous_wave):
+    text = _get(anonymous_wave["client"], f"/api/v1/export/tag/?wave={anonymous_wave['wave'].pk}&release_text=true")
+    assert PAIN not in text
