@@ -32,6 +32,7 @@ SNAPSHOT_COLUMNS = (
     "target_level",
     "gap",
     "unverified",
+    "revision",
 )
 
 
@@ -66,6 +67,9 @@ class ScoreSnapshot(models.Model):
     target_level = models.PositiveSmallIntegerField(null=True, blank=True)
     gap = models.SmallIntegerField(null=True, blank=True)
     unverified = models.BooleanField(default=False)
+    # 1 for the first snapshot of a wave, team, aspect and rubric, then one more for each change. Unique, so two
+    # rescores racing on the same inputs cannot both append: the second one's insert fails and it reads again.
+    revision = models.PositiveIntegerField(default=1)
 
     class Meta:
         db_table = "assessor_scoresnapshot"  # moved from the core app; the table kept its name
@@ -73,6 +77,11 @@ class ScoreSnapshot(models.Model):
         indexes = [
             models.Index(fields=["wave", "team", "aspect", "rubric_version", "computed_at"], name="snapshot_lookup"),
             models.Index(fields=["team", "computed_at"], name="snapshot_team_history"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave", "team", "aspect", "rubric_version", "revision"], name="snapshot_revision_once"
+            )
         ]
 
     def __str__(self) -> str:

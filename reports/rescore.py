@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from assessor.scoring.evidence import evidence_levels
@@ -80,7 +80,8 @@ def evidence_for_waves(answers: pd.DataFrame, evidence: pd.DataFrame) -> pd.Data
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=EVIDENCE_FIELDS)
 
 
-def _latest_hashes(scores: pd.DataFrame, rubric_version: str) -> dict[tuple[int, int, str], str]:
+def _latest_hashes(scores: pd.DataFrame, rubric_version: str) -> dict[tuple[int, int, str], tuple[str, int]]:
+    """(wave, team, aspect) -> the newest snapshot's inputs hash and revision."""
     if scores.empty:
         return {}
     rows = (
@@ -89,22 +90,22 @@ def _latest_hashes(scores: pd.DataFrame, rubric_version: str) -> dict[tuple[int,
             wave_id__in=scores["wave_id"].unique().tolist(),
             team_id__in=scores["team_id"].unique().tolist(),
         )
-        .order_by("computed_at", "pk")
-        .values_list("wave_id", "team_id", "aspect", "inputs_hash")
+        .order_by("revision")
+        .values_list("wave_id", "team_id", "aspect", "inputs_hash", "revision")
     )
-    return {(wave, team, aspect): digest for wave, team, aspect, digest in rows}
+    return {(wave, team, aspect): (digest, revision) for wave, team, aspect, digest, revision in rows}
 
 
 def _int_or_none(value: object) -> int | None:
     return None if pd.isna(value) else int(value)  # type: ignore[call-overload]
 
 
-def _snapshot_rows(scores: pd.DataFrame, *, rubric: Rubric, now: datetime) -> list[tuple[object, ...]]:
+def _snapshot_rows(scores: pd.DataFrame, revisions: list[int], *, rubric: Rubric, now: datetime) -> list[tuple[object, ...]]:
     """Plain tuples in SNAPSHOT_COLUMNS order, adapted for the database in use."""
     adapt = connection.ops.adapt_datetimefield_value
     computed_at = adapt(now)
     rows = []
-    for row in scores.itertuples(index=False):
+    for row, revision in zip(scores.itertuples(index=False), revisions, strict=True):
         has_evidence = bool(row.items)
         observed = None if pd.isna(row.newest_observed_at) else adapt(pd.Timestamp(row.newest_observed_at).to_pydatetime())
         rows.append(
@@ -130,6 +131,7 @@ def _snapshot_rows(scores: pd.DataFrame, *, rubric: Rubric, now: datetime) -> li
                 _int_or_none(row.target_level),
                 _int_or_none(row.gap),
                 bool(row.unverified),
+                revision,
             )
         )
     return rows
@@ -143,6 +145,28 @@ def _insert_snapshots(rows: list[tuple[object, ...]]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows[start : start + 5000])  # noqa: S608 - fixed names
+
+
+def _append_changed(scores: pd.DataFrame, *, rubric: Rubric, now: datetime, attempts: int = 3) -> list[tuple[object, ...]]:
+    """Append the snapshots whose inputs differ from the newest stored ones. A concurrent rescore that appended
+    first makes the insert fail on the revision constraint: read the newest again and append only what still
+    differs (usually nothing, since the other run scored the same inputs)."""
+    for attempt in range(attempts):
+        previous = _latest_hashes(scores, rubric.version)
+        keys = list(zip(scores["wave_id"], scores["team_id"], scores["aspect"], strict=True))
+        stored = [previous.get(key) for key in keys]
+        changed = [before is None or before[0] != digest for before, digest in zip(stored, scores["inputs_hash"], strict=True)]
+        revisions = [(before[1] if before else 0) + 1 for before, keep in zip(stored, changed, strict=True) if keep]
+        rows = _snapshot_rows(scores[changed], revisions, rubric=rubric, now=now)
+        try:
+            with transaction.atomic():
+                _insert_snapshots(rows)
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+            continue
+        return rows
+    return []
 
 
 def scores_recompute(
@@ -161,12 +185,7 @@ def scores_recompute(
     evidence = evidence_frame(team_ids=team_list)
     scores = assemble_scores(answers, evidence_for_waves(answers, evidence), rubric=rubric, now=now)
 
-    previous = _latest_hashes(scores, rubric.version)
-    keys = list(zip(scores["wave_id"], scores["team_id"], scores["aspect"], strict=True))
-    changed = [previous.get(key) != digest for key, digest in zip(keys, scores["inputs_hash"], strict=True)]
-    rows = _snapshot_rows(scores[changed], rubric=rubric, now=now)
-    with transaction.atomic():
-        _insert_snapshots(rows)
+    rows = _append_changed(scores, rubric=rubric, now=now)
     return RecomputeResult(
         written=len(rows),
         unchanged=len(scores) - len(rows),

@@ -32,7 +32,7 @@ from reports.models import SNAPSHOT_COLUMNS, Annotation, ScoreSnapshot
 from surveys.models import Answer, Invitation, Question, Response, Wave
 from surveys.selectors import answers_frame
 
-SCORE_FIELDS = [column for column in SNAPSHOT_COLUMNS if column != "inputs_hash"]
+SCORE_FIELDS = [column for column in SNAPSHOT_COLUMNS if column not in ("inputs_hash", "revision")]
 
 
 @dataclass(frozen=True)

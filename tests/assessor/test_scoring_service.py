@@ -176,3 +176,36 @@ def test_latest_scores_is_one_query(setup, django_assert_num_queries):
     scope = organization_scope(setup["org"])
     with django_assert_num_queries(1):
         latest_scores(scope, rubric_version="1")
+
+
+def test_a_rescore_that_read_before_another_committed_appends_nothing_twice(setup, monkeypatch):
+    """Two rescores of one team at once: the slower one read the newest hashes before the faster one wrote."""
+    from reports import rescore as rescore_module
+
+    answer(setup, setup["autumn"], setup["shop"], {"investment": [2], "adoption": [3]})
+    real = rescore_module._latest_hashes
+    reads = []
+
+    def read_before_the_other_run_commits(scores, version):
+        reads.append(version)
+        if len(reads) == 1:
+            scores_recompute(team_ids=[setup["shop"].pk], now=NOW)  # the other run reads, scores and commits first
+            return {}  # what this run saw before that commit
+        return real(scores, version)
+
+    monkeypatch.setattr(rescore_module, "_latest_hashes", read_before_the_other_run_commits)
+    result = scores_recompute(team_ids=[setup["shop"].pk], now=NOW + timedelta(seconds=2))
+    assert result.written == 0
+    assert ScoreSnapshot.objects.filter(team=setup["shop"]).count() == 2
+    assert sorted(ScoreSnapshot.objects.values_list("revision", flat=True)) == [1, 1]
+
+
+def test_the_database_refuses_a_second_snapshot_with_the_same_revision(setup):
+    from django.db import IntegrityError, transaction
+
+    answer(setup, setup["autumn"], setup["shop"], {"investment": [2]})
+    scores_recompute(now=NOW)
+    snapshot = ScoreSnapshot.objects.get()
+    snapshot.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        snapshot.save()
