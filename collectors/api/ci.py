@@ -42,7 +42,6 @@ def _too_large(limit: int) -> ApiError:
 class CiEvidencePush(ApiView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
-    parser_classes: list[type] = []  # the body is read in `post`, within its limit
 
     @extend_schema(
         tags=["evidence"],
@@ -65,7 +64,7 @@ class CiEvidencePush(ApiView):
             raise _too_large(limit)
         try:
             token = ci_token_check(request.headers.get("Authorization", ""))
-            body = request._request.read(limit + 1)
+            body = request._request.read(limit + 1)  # raw, within its limit; `request.data` is never parsed
             if len(body) > limit:
                 raise _too_large(limit)
             try:
