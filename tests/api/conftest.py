@@ -197,6 +197,12 @@ def make_evidence(team: Team, key: str) -> None:
 
 @pytest.fixture
 def world(loaded_model: Any) -> World:
+    return build_world(loaded_model.pk)
+
+
+def build_world(model_version_id: int) -> World:
+    """Two organizations: Acme (two application teams consuming a platform, three waves, answers, evidence,
+    scores, a user per role) and Other (one team), for checking who sees what."""
     instrument = instrument_load(spec=read_instrument_file(conf.default_instrument_file())).instrument
     org = Organization.objects.create(name="Acme", slug="acme", size=Organization.Size.S101_500)
     other = Organization.objects.create(name="Other", slug="other", size=Organization.Size.S1_10)
@@ -218,7 +224,7 @@ def world(loaded_model: Any) -> World:
         closed_wave=make_wave(org, instrument, "Spring", opens=-60, closes=-30),
         wave=make_wave(org, instrument, "Autumn", opens=-1, closes=7),
         scheduled_wave=make_wave(org, instrument, "Winter", opens=30, closes=60),
-        model_version_id=loaded_model.pk,
+        model_version_id=model_version_id,
     )
     elsewhere = make_wave(other, instrument, "Elsewhere", opens=-60, closes=-30)
     _users(world)

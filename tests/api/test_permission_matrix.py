@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,7 @@ import pytest
 
 from assessor.models import Team
 from surveys.models import Response, Wave
-from tests.api.conftest import ROLES, World, answers_for, team_ids_in
+from tests.api.conftest import ROLES, World, answers_for, build_world, team_ids_in
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +128,27 @@ ENDPOINTS = [
     Endpoint("answers export of acme", "get", "/api/v1/export/answers/?organization=acme", ADMIN),
 ]
 EXPECTED_CELLS = 39 * 8
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    """One world for the whole matrix, built inside a transaction rolled back after the module. Each test runs in
+    its own savepoint inside it (the `db` fixture), so what one test changes is undone before the next."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from assessor.maturity import read_model_file
+    from assessor.services import model_load
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        version = model_load(spec=read_model_file(settings.MATURITY_MODEL_FILE)).version
+        yield build_world(version.pk)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(matrix_world: World, db: None) -> World:
+    return matrix_world
 
 
 def test_the_matrix_covers_every_endpoint_for_every_role():
