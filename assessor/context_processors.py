@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 # (url name, label, who sees it: "all", "signed_in" or "staff")
 NAVIGATION = (
@@ -25,10 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, list[dict[str, object]]]:
     for name, label, audience in NAVIGATION:
         if (audience == "signed_in" and not signed_in) or (audience == "staff" and not staff):
             continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue
+        url = reverse(name)
         active = current == url or (url != "/" and current.startswith(url) and name != "model")
         items.append({"url": url, "label": label, "current": active})
     return {"nav_items": items}

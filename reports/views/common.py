@@ -9,7 +9,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
@@ -161,11 +160,3 @@ def csv_download(request: HttpRequest, blocks: list[ChartBlock], filename: str) 
     response = HttpResponse(csv_text(block.table, block.columns), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{block.key}.csv"'
     return response
-
-
-def optional_url(name: str, *args: Any) -> str:
-    """A URL when that page exists in this installation, else an empty string."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""

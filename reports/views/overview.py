@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from assessor.models import Team
@@ -16,7 +17,6 @@ from reports.views.common import (
     dashboard_context,
     handle_errors,
     int_param,
-    optional_url,
     query,
     rendered_blocks,
 )
@@ -55,7 +55,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "kinds": [(value, label) for value, label in Team.Kind.choices if value in data.kinds],
             "previous_page": query(request, page=data.page - 1) if data.page > 1 else "",
             "next_page": query(request, page=data.page + 1) if data.page < data.pages else "",
-            "new_wave_url": optional_url("admin:surveys_wave_add"),
-            "waves_url": optional_url("surveys:waves"),
+            "new_wave_url": reverse("admin:surveys_wave_add"),
+            "waves_url": reverse("surveys:waves"),
         },
     )

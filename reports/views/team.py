@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from assessor.access import can_view_team
@@ -16,7 +17,6 @@ from reports.views.common import (
     dashboard_context,
     handle_errors,
     int_param,
-    optional_url,
     rendered_blocks,
 )
 
@@ -24,14 +24,11 @@ SIGNAL_PLACEHOLDER = 987654321
 
 
 def _signal_url_pattern(request: HttpRequest, team: Team) -> str:
-    """How to link a signal: its row on the collectors' evidence page of the team, else its admin page for staff.
+    """How to link a signal: its row on the collectors' evidence page of the team.
 
     The pattern holds SIGNAL_PLACEHOLDER where the signal id goes, so URLs are reversed once, not per signal.
     """
-    page = optional_url("collectors:team_evidence", team.pk)
-    if page:
-        return f"{page}#signal-{SIGNAL_PLACEHOLDER}"
-    return optional_url("admin:collectors_signal_change", SIGNAL_PLACEHOLDER) if request.user.is_staff else ""
+    return f"{reverse('collectors:team_evidence', args=[team.pk])}#signal-{SIGNAL_PLACEHOLDER}"
 
 
 @login_required
@@ -65,9 +62,9 @@ def team_page(request: HttpRequest, team_id: int) -> HttpResponse:
             "data": data,
             "blocks": rendered_blocks(request, data.blocks),
             "wave_choices": data.answered_waves[["wave_id", "wave"]].to_dict("records"),
-            "collect_url": optional_url("collectors:collect"),
-            "evidence_url": optional_url("collectors:team_evidence", team.pk),
-            "repositories_url": optional_url("admin:assessor_repository_changelist") if request.user.is_staff else "",
-            "waves_url": optional_url("surveys:waves") if request.user.is_staff else "",
+            "collect_url": reverse("collectors:collect"),
+            "evidence_url": reverse("collectors:team_evidence", args=[team.pk]),
+            "repositories_url": reverse("admin:assessor_repository_changelist") if request.user.is_staff else "",
+            "waves_url": reverse("surveys:waves") if request.user.is_staff else "",
         },
     )
