@@ -6,13 +6,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessor.api import errors
 from assessor.api.pagination import Pagination
+from assessor.api.parsers import BoundedJSONParser
 from assessor.api.permissions import organization_or_404
 from assessor.api.schema import ApiAutoSchema
 from assessor.models import Organization
@@ -40,7 +40,7 @@ class ApiView(APIView):
     """Base of every API view; list views set `pagination_class = Pagination`."""
 
     pagination_class: type[Pagination] | None = None
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     schema = ApiAutoSchema()
 
     def get_exception_handler(self) -> Any:

@@ -6,8 +6,6 @@ body is read here, within its size limit, before anything is parsed.
 
 from __future__ import annotations
 
-import json
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -15,6 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from assessor import jsonsafe
 from assessor.api.base import ApiView
 from assessor.api.errors import ApiError
 from collectors import conf
@@ -68,8 +67,8 @@ class CiEvidencePush(ApiView):
             if len(body) > limit:
                 raise _too_large(limit)
             try:
-                payload = json.loads(body)
-            except (ValueError, RecursionError) as exc:
+                payload = jsonsafe.loads(body)
+            except (ValueError, UnicodeDecodeError) as exc:
                 raise ApiError(400, f"The body is not valid JSON: {exc}.", code="invalid_json") from exc
             result = ci_evidence_push(token=token, payload=payload)
         except PushError as exc:
