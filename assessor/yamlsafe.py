@@ -53,6 +53,16 @@ def _wrap(exc: yaml.YAMLError) -> YAMLInputError:
     return YAMLInputError(f"Not valid YAML{where}: {problem}.")
 
 
+def _translate(exc: BaseException) -> YAMLInputError:
+    """Every way reading can fail, as this module's one error type. A value the YAML grammar allows but Python
+    cannot build (`built: 2001-13-45`, `!!float abc`) fails in the constructor with a plain ValueError."""
+    if isinstance(exc, yaml.YAMLError):
+        return _wrap(exc)
+    if isinstance(exc, RecursionError):
+        return YAMLInputError("YAML is nested too deeply.")
+    return YAMLInputError(f"Not valid YAML: a value cannot be read ({exc}).")
+
+
 def load_yaml(text: str | bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
     """Parse one YAML document safely."""
     source = _check_size(text, max_bytes)
@@ -60,8 +70,8 @@ def load_yaml(text: str | bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
         return yaml.load(source, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except YAMLInputError:
         raise
-    except (yaml.YAMLError, RecursionError) as exc:
-        raise _wrap(exc) if isinstance(exc, yaml.YAMLError) else YAMLInputError("YAML is nested too deeply.") from exc
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
+        raise _translate(exc) from exc
 
 
 def load_yaml_all(text: str | bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Any]:
@@ -71,5 +81,5 @@ def load_yaml_all(text: str | bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> l
         return list(yaml.load_all(source, Loader=_StrictLoader))
     except YAMLInputError:
         raise
-    except (yaml.YAMLError, RecursionError) as exc:
-        raise _wrap(exc) if isinstance(exc, yaml.YAMLError) else YAMLInputError("YAML is nested too deeply.") from exc
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as exc:
+        raise _translate(exc) from exc

@@ -40,3 +40,11 @@ def test_it_says_where_the_syntax_breaks():
 def test_it_refuses_bytes_that_are_not_utf8():
     with pytest.raises(YAMLInputError, match="UTF-8"):
         load_yaml(b"a: \xff\xfe")
+
+
+@pytest.mark.parametrize("text", ["built: 2001-13-45\n", "ratio: !!float abc\n", "when: !!timestamp 0000-00-00\n"])
+def test_a_value_python_cannot_build_is_the_modules_own_error(text):
+    with pytest.raises(YAMLInputError, match="cannot be read"):
+        load_yaml(text)
+    with pytest.raises(YAMLInputError):
+        load_yaml_all("a: 1\n---\n" + text)

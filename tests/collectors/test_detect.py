@@ -136,3 +136,8 @@ def test_it_never_fails_on_odd_paths(paths):
 def test_it_never_fails_on_yaml_shaped_noise(text):
     for manifest in parse_manifests(text):
         DETECTORS.classify_manifest(manifest, "file.yaml")
+
+
+def test_a_manifest_with_an_impossible_date_still_names_its_kind():
+    manifests = parse_manifests("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  annotations:\n    built: 2001-13-45\n")
+    assert [(manifest.group, manifest.kind) for manifest in manifests] == [("apps", "Deployment")]
