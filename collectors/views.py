@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from assessor.access import can_view_team, is_org_admin, organizations_for
+from assessor.access import can_view_team, is_org_admin, organizations_administered
 from assessor.models import Cluster, Organization, Repository, Team
 from collectors import conf
 from collectors.dump import HOW_TO_EXPORT, DumpError
@@ -22,10 +22,6 @@ from collectors.forms import CollectNowForm, DumpUploadForm
 from collectors.selectors import evidence_for_team, recent_runs, signals_for_team, sources_overview
 from collectors.services import cluster_dump_import, organization_sources
 from collectors.tasks import collect_cluster, collect_organization, collect_repository
-
-
-def _admin_organizations(request: HttpRequest) -> list[Organization]:
-    return [org for org in organizations_for(request.user) if is_org_admin(request.user, org)]
 
 
 def _enqueue(organization: Organization, choice: str) -> str:
@@ -48,7 +44,7 @@ def _enqueue(organization: Organization, choice: str) -> str:
 @staff_member_required
 @require_http_methods(["GET", "POST"])
 def collect_page(request: HttpRequest) -> HttpResponse:
-    organizations = _admin_organizations(request)
+    organizations = list(organizations_administered(request.user))
     if not organizations:
         return render(request, "collectors/collect.html", {"organization": None})
     wanted = request.GET.get("org") or request.POST.get("org")

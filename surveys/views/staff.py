@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from assessor.access import is_org_admin
+from assessor.access import is_org_admin, organizations_administered
 from surveys import selectors
 from surveys.forms import CreateInvitationsForm
 from surveys.models import Invitation, Wave
@@ -29,7 +29,7 @@ def _wave_for_admin(request: HttpRequest, wave_id: int) -> Wave | None:
 @login_required
 @require_GET
 def wave_list(request: HttpRequest) -> HttpResponse:
-    organizations = selectors.organizations_administered(request.user)
+    organizations = organizations_administered(request.user)
     if not organizations.exists():
         return _forbidden(request)
     now = timezone.now()
