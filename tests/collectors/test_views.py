@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessor.models import Membership, Organization, Repository, Team
 from collectors.models import CollectionRun, Signal
+from collectors.services import collection_enqueue
 from tests.collectors.conftest import Change
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +136,24 @@ def test_the_admin_shows_evidence_with_links_back_to_its_signals(staff, local_re
     run_page = staff.get(f"/admin/collectors/collectionrun/{run.pk}/change/").content.decode()
     assert f"?run__id__exact={run.pk}" in run_page
     assert staff.get(f"/admin/collectors/signal/?run__id__exact={run.pk}").status_code == 200
+
+
+def test_the_page_and_the_api_queue_through_one_service_that_names_its_jobs(
+    staff, local_repo, org, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs = collection_enqueue(organization=org, sources=[local_repo])
+    assert [(job.source_kind, job.source_id, job.team_id) for job in jobs] == [("repository", local_repo.pk, local_repo.team_id)]
+    assert CollectionRun.objects.get().job_id == jobs[0].job
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post("/collect/", {"org": org.slug, "source": f"repository:{local_repo.pk}"})
+    assert CollectionRun.objects.exclude(job_id=jobs[0].job).get().job_id != ""
+
+
+def test_the_service_refuses_a_source_of_another_organization(org, django_capture_on_commit_callbacks):
+    other = Organization.objects.create(name="Other", slug="other")
+    team = Team.objects.create(organization=other, name="T", slug="t", kind="application")
+    foreign = Repository.objects.create(team=team, name="x", local_path="/x")
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValueError, match="does not belong"):
+        collection_enqueue(organization=org, sources=[foreign])
+    assert callbacks == []
