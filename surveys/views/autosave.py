@@ -73,7 +73,7 @@ def autosave(request: HttpRequest, token: str) -> JsonResponse:
     except StaleResponse as exc:
         return _error(str(exc), 409, version=exc.current_version)
     except SurveyClosed as exc:
-        return _error(str(exc), 403)
+        return _error(str(exc), 409)
     return JsonResponse(
         {
             "ok": True,

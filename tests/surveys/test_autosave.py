@@ -80,12 +80,12 @@ def test_only_post_is_accepted(client, invite):
     assert client.get(f"/s/{invite().token()}/save/").status_code == 405
 
 
-def test_a_closed_wave_refuses_saves_with_403(client, invite, wave):
+def test_a_closed_wave_refuses_saves_with_409_like_the_api(client, invite, wave):
     invitation = invite()
     save(client, invitation, {"version": 0, "answers": {"coop.pains": "Before"}})
     with time_machine.travel(wave.closes_at + timedelta(minutes=1)):
         reply = save(client, invitation, {"version": 1, "answers": {"coop.pains": "After"}})
-    assert reply.status_code == 403 and "closed on" in reply.json()["error"]
+    assert reply.status_code == 409 and "closed on" in reply.json()["error"]
     assert answer_values(Response.objects.get()) == {"coop.pains": "Before"}
 
 
