@@ -59,7 +59,7 @@ def email_retry_max() -> int:
 def email_unconfirmed_minutes() -> int:
     """REPORTS_EMAIL_UNCONFIRMED_MINUTES: after how long a claimed email that was never confirmed sent is reported
     (its run died between claim and confirmation); such an email is not sent again."""
-    return int(getattr(settings, "REPORTS_EMAIL_UNCONFIRMED_MINUTES", 15))
+    return int(settings.REPORTS_EMAIL_UNCONFIRMED_MINUTES)
 
 
 def from_email() -> str:
