@@ -11,9 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assessor.access import can_view_team, is_org_admin, organizations_administered
+from assessor.heartbeat import WORKER_COMMAND, worker_status
 from assessor.models import Cluster, Organization, Repository, Team
 from collectors import conf
 from collectors.dump import HOW_TO_EXPORT, DumpError
@@ -62,6 +64,8 @@ def collect_page(request: HttpRequest) -> HttpResponse:
         "sources": sources_overview(organization),
         "runs": runs,
         "refresh": any(run.status == run.Status.RUNNING for run in runs),
+        "worker": worker_status(timezone.now()),
+        "worker_command": WORKER_COMMAND,
     }
     return render(request, "collectors/collect.html", context)
 

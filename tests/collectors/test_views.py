@@ -1,12 +1,13 @@
 """The staff collect page, the dump upload form and a team's evidence page."""
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessor.models import Membership, Organization, Repository, Team
+from assessor.models import Heartbeat, Membership, Organization, Repository, Team
 from collectors.models import CollectionRun, Signal
 from collectors.services import collection_enqueue
 from tests.collectors.conftest import Change
@@ -157,3 +158,30 @@ def test_the_service_refuses_a_source_of_another_organization(org, django_captur
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValueError, match="does not belong"):
         collection_enqueue(organization=org, sources=[foreign])
     assert callbacks == []
+
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+NOTICE = "No background worker has been seen"
+
+
+@pytest.mark.parametrize(
+    ("last_seen", "says"),
+    [(None, f"{NOTICE} yet."), (NOW - timedelta(minutes=7), f"{NOTICE} for 7 minutes.")],
+)
+def test_the_page_says_when_no_worker_has_been_seen_lately(staff, local_repo, worker_mode, time_machine, last_seen, says):
+    time_machine.move_to(NOW, tick=False)
+    if last_seen is not None:
+        Heartbeat.objects.create(name="scheduler", last_seen=last_seen)
+    page = staff.get("/collect/").content.decode()
+    assert says in page
+    assert "make run" in page and ".venv/bin/celery -A assessor worker --beat" in page
+
+
+def test_no_notice_with_a_fresh_heartbeat(staff, local_repo, worker_mode, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    Heartbeat.objects.create(name="scheduler", last_seen=NOW - timedelta(seconds=50))
+    assert NOTICE not in staff.get("/collect/").content.decode()
+
+
+def test_no_notice_when_tasks_run_inline(staff, local_repo):
+    assert NOTICE not in staff.get("/collect/").content.decode()
