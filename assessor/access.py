@@ -26,6 +26,16 @@ def organizations_for(user: AnyUser) -> QuerySet[Organization]:
     return Organization.objects.filter(memberships__user=user).distinct()
 
 
+def organizations_administered(user: AnyUser) -> QuerySet[Organization]:
+    """The organizations the user administers: every one for a superuser, else those where they hold an admin
+    membership; none for an anonymous user. One query however many organizations there are."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    if user.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.filter(memberships__user=user, memberships__role=Membership.Role.ADMIN).distinct()
+
+
 def visibility(user: AnyUser, organization: Organization) -> tuple[QuerySet[Team], bool]:
     """The teams the user may see, and whether that is the whole organization. At most one query.
 

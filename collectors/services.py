@@ -7,8 +7,11 @@ Celery task can reschedule.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from django.db import transaction
@@ -304,6 +307,42 @@ def organization_sources(organization: Organization) -> list[Source]:
     repositories = Repository.objects.filter(team__organization=organization).select_related("team").order_by("name")
     clusters = Cluster.objects.filter(team__organization=organization).select_related("team").order_by("name")
     return [*repositories, *(c for c in clusters if not c.is_placeholder)]
+
+
+@dataclass(frozen=True)
+class QueuedJob:
+    """One collection task asked for: its Celery task id (the runs it records carry it as their job_id) and source."""
+
+    job: str
+    source_kind: str  # "repository" or "cluster"
+    source_id: int
+    team_id: int
+
+
+def collection_enqueue(
+    *, organization: Organization, sources: Sequence[Source] | None = None, trigger: str = CollectionRun.Trigger.MANUAL
+) -> list[QueuedJob]:
+    """Queue one collection task per source (every source of the organization when none are given), each sent only
+    once the surrounding transaction commits; returns what was queued, with the job ids. The collect page and the
+    API both queue through here. A source of another organization raises ValueError and nothing is queued."""
+    from collectors import tasks  # the tasks module imports this one
+
+    chosen = organization_sources(organization) if sources is None else list(sources)
+    foreign = [source for source in chosen if source.team.organization_id != organization.pk]
+    if foreign:
+        raise ValueError(f"{foreign[0]} does not belong to {organization}.")
+    jobs = []
+    for source in chosen:
+        job = str(uuid.uuid4())
+        is_repository = isinstance(source, Repository)
+        task = tasks.collect_repository if is_repository else tasks.collect_cluster
+        transaction.on_commit(partial(task.apply_async, args=[source.pk, trigger], task_id=job))
+        jobs.append(
+            QueuedJob(
+                job=job, source_kind="repository" if is_repository else "cluster", source_id=source.pk, team_id=source.team_id
+            )
+        )
+    return jobs
 
 
 def source_collect(*, source: Source, trigger: str, raise_retryable: bool = True) -> list[CollectionRun]:

@@ -8,47 +8,43 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from assessor.access import can_view_team, is_org_admin, organizations_for
+from assessor.access import can_view_team, is_org_admin, organizations_administered
+from assessor.heartbeat import WORKER_COMMAND, worker_status
 from assessor.models import Cluster, Organization, Repository, Team
 from collectors import conf
 from collectors.dump import HOW_TO_EXPORT, DumpError
 from collectors.forms import CollectNowForm, DumpUploadForm
 from collectors.selectors import evidence_for_team, recent_runs, signals_for_team, sources_overview
-from collectors.services import cluster_dump_import, organization_sources
-from collectors.tasks import collect_cluster, collect_organization, collect_repository
+from collectors.services import cluster_dump_import, collection_enqueue
 
 
-def _admin_organizations(request: HttpRequest) -> list[Organization]:
-    return [org for org in organizations_for(request.user) if is_org_admin(request.user, org)]
-
-
-def _enqueue(organization: Organization, choice: str) -> str:
-    """Queue collection after the transaction commits; returns what was queued, for the message."""
+def _queue(organization: Organization, choice: str) -> str:
+    """Queue the chosen source (or all of them) once the transaction commits; returns what was queued, for the message."""
     if choice == "all":
-        transaction.on_commit(lambda: collect_organization.delay(organization.pk, "manual"))
-        return f"all {len(organization_sources(organization))} sources of {organization}"
+        jobs = collection_enqueue(organization=organization)
+        return f"all {len(jobs)} sources of {organization}"
     kind, _, pk = choice.partition(":")
     if kind == "repository":
-        repository = get_object_or_404(Repository, pk=pk, team__organization=organization)
-        transaction.on_commit(lambda: collect_repository.delay(repository.pk, "manual"))
+        repository = get_object_or_404(Repository.objects.select_related("team"), pk=pk, team__organization=organization)
+        collection_enqueue(organization=organization, sources=[repository])
         return f"repository {repository}"
-    cluster = get_object_or_404(Cluster, pk=pk, team__organization=organization)
+    cluster = get_object_or_404(Cluster.objects.select_related("team"), pk=pk, team__organization=organization)
     if cluster.is_placeholder:
         raise PermissionDenied("This cluster has neither a kubeconfig context nor a snapshot: upload a dump instead.")
-    transaction.on_commit(lambda: collect_cluster.delay(cluster.pk, "manual"))
+    collection_enqueue(organization=organization, sources=[cluster])
     return f"cluster {cluster}"
 
 
 @staff_member_required
 @require_http_methods(["GET", "POST"])
 def collect_page(request: HttpRequest) -> HttpResponse:
-    organizations = _admin_organizations(request)
+    organizations = list(organizations_administered(request.user))
     if not organizations:
         return render(request, "collectors/collect.html", {"organization": None})
     wanted = request.GET.get("org") or request.POST.get("org")
@@ -58,7 +54,7 @@ def collect_page(request: HttpRequest) -> HttpResponse:
         if not form.is_valid():
             messages.error(request, "Choose a source to collect.")
         else:
-            queued = _enqueue(organization, form.cleaned_data["source"])
+            queued = _queue(organization, form.cleaned_data["source"])
             messages.success(request, f"Collection of {queued} is queued; the runs appear below.")
         return redirect(f"{reverse('collectors:collect')}?org={organization.slug}")
     runs = recent_runs(organization)
@@ -68,6 +64,8 @@ def collect_page(request: HttpRequest) -> HttpResponse:
         "sources": sources_overview(organization),
         "runs": runs,
         "refresh": any(run.status == run.Status.RUNNING for run in runs),
+        "worker": worker_status(timezone.now()),
+        "worker_command": WORKER_COMMAND,
     }
     return render(request, "collectors/collect.html", context)
 

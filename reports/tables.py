@@ -14,6 +14,8 @@ import pandas as pd
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from reports.csvsafe import safe_cell
+
 
 @dataclass(frozen=True)
 class Column:
@@ -99,20 +101,5 @@ def csv_text(frame: pd.DataFrame, columns: Sequence[Column]) -> str:
     writer = csv.writer(out)
     writer.writerow([column.label for column in columns])
     for record in frame[[column.key for column in columns]].itertuples(index=False, name=None):
-        writer.writerow([_safe_cell(raw(value, column.kind)) for column, value in zip(columns, record, strict=True)])
+        writer.writerow([safe_cell(raw(value, column.kind)) for column, value in zip(columns, record, strict=True)])
     return out.getvalue()
-
-
-def _safe_cell(text: str) -> str:
-    """Free text that a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
-    if text and text[0] in "=+-@\t\r" and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True

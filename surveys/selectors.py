@@ -13,8 +13,7 @@ import pandas as pd
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from assessor.access import AnyUser
-from assessor.models import Aspect, Cell, Membership, Organization, Team
+from assessor.models import Aspect, Cell, Organization, Team
 from assessor.scoring.claims import respondent_scores, team_claims
 from assessor.scoring.frames import ANSWER_COLUMNS
 from assessor.yamlsafe import load_yaml
@@ -156,14 +155,6 @@ def team_result(*, wave: Wave, team: Team, response: Response) -> TeamResult:
 
 
 # --- staff pages -----------------------------------------------------------------------------------------
-
-
-def organizations_administered(user: AnyUser) -> QuerySet[Organization]:
-    if not user.is_authenticated:
-        return Organization.objects.none()
-    if user.is_superuser:
-        return Organization.objects.all()
-    return Organization.objects.filter(memberships__user=user, memberships__role=Membership.Role.ADMIN).distinct()
 
 
 def _count(queryset: QuerySet[Any], by: str) -> Coalesce:

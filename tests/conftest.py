@@ -116,3 +116,14 @@ def browser_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[
             yield page
         finally:
             browser.close()
+
+
+@pytest.fixture
+def worker_mode() -> Iterator[None]:
+    """Tasks are queued for a worker, as outside the tests (the test settings run them inline)."""
+    from celery import current_app
+
+    eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = False
+    yield
+    current_app.conf.task_always_eager = eager

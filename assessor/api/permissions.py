@@ -9,7 +9,14 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from rest_framework.exceptions import NotFound, PermissionDenied
 
-from assessor.access import AnyUser, can_view_team, is_org_admin, organizations_for, teams_visible_to
+from assessor.access import (
+    AnyUser,
+    can_view_team,
+    is_org_admin,
+    organizations_administered,
+    organizations_for,
+    teams_visible_to,
+)
 from assessor.models import Organization, Team
 
 __all__ = [
@@ -46,6 +53,5 @@ def team_or_404(user: AnyUser, organization: Organization, team_id: int) -> Team
 
 
 def administered_organizations(user: AnyUser) -> list[Organization]:
-    """The organizations the user administers (every one for a superuser). One query per organization
-    the user belongs to, and none per organization for a superuser."""
-    return [organization for organization in organizations_for(user) if is_org_admin(user, organization)]
+    """The organizations the user administers (every one for a superuser), in one query."""
+    return list(organizations_administered(user))

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from functools import partial
-from typing import Any
-
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -16,10 +12,8 @@ from assessor.api.base import OrganizationView, StrictSerializer, id_field
 from assessor.api.errors import BadRequest
 from assessor.api.pagination import Pagination
 from assessor.api.permissions import require_org_admin, visible_teams
-from assessor.models import Repository
 from collectors.models import CollectionRun
-from collectors.services import organization_sources
-from collectors.tasks import collect_cluster, collect_repository
+from collectors.services import collection_enqueue, organization_sources
 
 TAG = ["evidence"]
 MAX_TEAMS = 1000
@@ -47,25 +41,6 @@ class CollectOut(serializers.Serializer):
     jobs = JobOut(many=True)
 
 
-def collection_enqueue(*, sources: list[Any]) -> list[dict[str, Any]]:
-    """One task per source, sent once the surrounding transaction commits; returns their job ids."""
-    jobs = []
-    for source in sources:
-        job = str(uuid.uuid4())
-        is_repository = isinstance(source, Repository)
-        task = collect_repository if is_repository else collect_cluster
-        transaction.on_commit(partial(task.apply_async, args=[source.pk, CollectionRun.Trigger.MANUAL], task_id=job))
-        jobs.append(
-            {
-                "job": job,
-                "source_kind": "repository" if is_repository else "cluster",
-                "source_id": source.pk,
-                "team_id": source.team_id,
-            }
-        )
-    return jobs
-
-
 class CollectionTrigger(OrganizationView):
     @extend_schema(
         tags=TAG,
@@ -83,7 +58,7 @@ class CollectionTrigger(OrganizationView):
                 raise BadRequest(f"teams: no such team in {self.organization.name}: {unknown[:10]}", details={"teams": unknown})
             sources = [source for source in sources if source.team_id in set(wanted)]
         with transaction.atomic():
-            jobs = collection_enqueue(sources=sources)
+            jobs = collection_enqueue(organization=self.organization, sources=sources)
         return Response(CollectOut({"queued": len(jobs), "jobs": jobs}).data, status=status.HTTP_202_ACCEPTED)
 
 

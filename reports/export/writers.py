@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from reports.csvsafe import safe_cell
+
 TAG_CSV_COLUMNS = (
     "format_version",
     "section",
@@ -21,22 +23,6 @@ TAG_CSV_COLUMNS = (
     "value",
     "status",
 )
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe (numbers stay as they are)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _csv_text(rows: Iterable[Sequence[Any]]) -> str:

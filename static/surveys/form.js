@@ -113,7 +113,9 @@
     });
   }
 
+  // Errors have the API's body: {"error": {"code", "message", "details"}}.
   function handle(status, data) {
+    var error = (data && data.error) || {};
     if (status === 200 && data.ok) {
       versionInput.value = String(data.version);
       updateCounts(data);
@@ -122,11 +124,12 @@
       var time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
       say("Saved at " + time + ".");
     } else if (status === 409) {
-      showStale(data.error);
+      // A stale version or a wave that is no longer open: saving stops until the page is reloaded.
+      showStale(error.message);
     } else {
       clearFieldErrors();
-      markFieldErrors(data.errors);
-      warn(data.error || "Your last change could not be saved. Check the answers on this page.");
+      if (error.code === "invalid_answers") { markFieldErrors(error.details); }
+      warn(error.message || "Your last change could not be saved. Check the answers on this page.");
       say("");
     }
   }

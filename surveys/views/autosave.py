@@ -1,4 +1,7 @@
-"""The JSON endpoint the form's script saves drafts through, field by field, as people answer."""
+"""The JSON endpoint the form's script saves drafts through, field by field, as people answer.
+
+Its errors have the API's body, {"error": {"code", "message", "details"}}, with the API's codes and statuses.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,8 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
+from assessor.api.errors import error_body
 from surveys import conf, selectors
 from surveys.answers import AnswersInvalid
 from surveys.services import StaleResponse, SurveyClosed, response_save
@@ -18,28 +21,30 @@ INVALID_LINK = "This survey link is not valid: it may be mistyped or withdrawn. 
 
 
 class BadRequest(ValueError):
-    pass
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
-def _error(message: str, status: int, **extra: Any) -> JsonResponse:
-    return JsonResponse({"ok": False, "error": message, **extra}, status=status)
+def _error(status: int, code: str, message: str, details: Any = None) -> JsonResponse:
+    return JsonResponse(error_body(code, message, details), status=status)
 
 
 def _payload(request: HttpRequest) -> tuple[int, dict[str, object], str]:
     limit = conf.max_autosave_bytes()
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if not declared.isdigit() or int(declared) > limit:
-        raise BadRequest(f"The request is too large (the limit is {limit // 1024} KB).")
+        raise BadRequest(f"The request is too large (the limit is {limit // 1024} KB).", "payload_too_large")
     try:
         body = request.body
     except RequestDataTooBig as exc:
-        raise BadRequest("The request is too large.") from exc
+        raise BadRequest("The request is too large.", "payload_too_large") from exc
     if len(body) > limit:
-        raise BadRequest(f"The request is too large (the limit is {limit // 1024} KB).")
+        raise BadRequest(f"The request is too large (the limit is {limit // 1024} KB).", "payload_too_large")
     try:
         data = json.loads(body)
     except (ValueError, RecursionError) as exc:
-        raise BadRequest("The request body is not valid JSON.") from exc
+        raise BadRequest("The request body is not valid JSON.", "invalid_json") from exc
     if not isinstance(data, dict):
         raise BadRequest('Send a JSON object: {"version": n, "answers": {...}}.')
     version = data.get("version")
@@ -52,28 +57,30 @@ def _payload(request: HttpRequest) -> tuple[int, dict[str, object], str]:
     return version, answers, step if isinstance(step, str) and len(step) <= 80 else ""
 
 
-@require_POST
 def autosave(request: HttpRequest, token: str) -> JsonResponse:
+    if request.method != "POST":
+        refused = _error(405, "method_not_allowed", f'Method "{request.method}" not allowed.')
+        refused["Allow"] = "POST"
+        return refused
     invitation = selectors.invitation_for_token(token)
     if invitation is None:
-        return _error(INVALID_LINK, 404)
+        return _error(404, "not_found", INVALID_LINK)
     try:
         version, raw, step = _payload(request)
     except BadRequest as exc:
-        return _error(str(exc), 400)
+        return _error(400, exc.code, str(exc))
     response = selectors.invitation_response(invitation)
     sections = invitation.wave.instrument.spec().sections_for(response.role if response else invitation.role)
     step = step if step in {section.key for section in sections} else ""
     try:
         saved = response_save(invitation=invitation, version=version, raw=raw, now=timezone.now(), step=step, user=request.user)
     except AnswersInvalid as exc:
-        return _error(
-            str(exc.errors.get("", "Some answers were not saved; see the messages next to the fields.")), 400, errors=exc.errors
-        )
+        message = exc.errors.get("", "Some answers were not saved; see the messages next to the fields.")
+        return _error(400, "invalid_answers", message, exc.errors)
     except StaleResponse as exc:
-        return _error(str(exc), 409, version=exc.current_version)
+        return _error(409, "stale_version", str(exc), {"current_version": exc.current_version})
     except SurveyClosed as exc:
-        return _error(str(exc), 403)
+        return _error(409, "wave_not_open", str(exc))
     return JsonResponse(
         {
             "ok": True,

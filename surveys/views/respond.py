@@ -186,7 +186,7 @@ def step(request: HttpRequest, token: str, section: str) -> HttpResponse:
     index = keys.index(section)
     if not wave.is_open(now):
         if request.method == "POST":
-            return render(request, "surveys/closed.html", {**_base_context(token, invitation, response)}, status=403)
+            return render(request, "surveys/closed.html", {**_base_context(token, invitation, response)}, status=409)
         return redirect("surveys:respond", token=token) if now < wave.opens_at else redirect("surveys:review", token=token)
     stored = selectors.answer_values(response)
     page = {"token": token, "invitation": invitation, "response": response, "sections": sections, "index": index}
@@ -219,7 +219,7 @@ def step(request: HttpRequest, token: str, section: str) -> HttpResponse:
         return _render_step(request, values=posted, notice=str(exc), version=version, status=409, **page)
     except SurveyClosed as exc:
         context = {**_base_context(token, invitation, response), "message": str(exc)}
-        return render(request, "surveys/closed.html", context, status=403)
+        return render(request, "surveys/closed.html", context, status=409)
 
     if action == "back" and index > 0:
         return redirect(step_url(token, keys[index - 1]))

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from assessor.access import is_org_admin
+from assessor.access import is_org_admin, organizations_administered
+from assessor.heartbeat import WORKER_COMMAND, worker_status
 from surveys import selectors
 from surveys.forms import CreateInvitationsForm
 from surveys.models import Invitation, Wave
@@ -29,7 +30,7 @@ def _wave_for_admin(request: HttpRequest, wave_id: int) -> Wave | None:
 @login_required
 @require_GET
 def wave_list(request: HttpRequest) -> HttpResponse:
-    organizations = selectors.organizations_administered(request.user)
+    organizations = organizations_administered(request.user)
     if not organizations.exists():
         return _forbidden(request)
     now = timezone.now()
@@ -41,7 +42,8 @@ def wave_list(request: HttpRequest) -> HttpResponse:
         }
         for wave in selectors.waves_with_counts(organizations)
     ]
-    return render(request, "surveys/waves.html", {"waves": waves})
+    context = {"waves": waves, "worker": worker_status(now), "worker_command": WORKER_COMMAND}
+    return render(request, "surveys/waves.html", context)
 
 
 @login_required

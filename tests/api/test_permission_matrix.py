@@ -191,7 +191,9 @@ def _leaked_team_ids(endpoint: Endpoint, response: Any, world: World, role: str)
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[endpoint.name for endpoint in ENDPOINTS])
 def test_each_role_gets_exactly_what_it_may(world, endpoint, monkeypatch):
     world.jobs = []  # type: ignore[attr-defined]
-    monkeypatch.setattr("collectors.api.collection.collection_enqueue", lambda *, sources: world.jobs.append(sources) or [])
+    monkeypatch.setattr(
+        "collectors.api.collection.collection_enqueue", lambda *, organization, sources: world.jobs.append(sources) or []
+    )
     checked = 0
     for role in ROLES:
         before = endpoint.state(world) if endpoint.state else None

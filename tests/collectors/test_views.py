@@ -1,13 +1,15 @@
 """The staff collect page, the dump upload form and a team's evidence page."""
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessor.models import Membership, Organization, Repository, Team
+from assessor.models import Heartbeat, Membership, Organization, Repository, Team
 from collectors.models import CollectionRun, Signal
+from collectors.services import collection_enqueue
 from tests.collectors.conftest import Change
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +137,51 @@ def test_the_admin_shows_evidence_with_links_back_to_its_signals(staff, local_re
     run_page = staff.get(f"/admin/collectors/collectionrun/{run.pk}/change/").content.decode()
     assert f"?run__id__exact={run.pk}" in run_page
     assert staff.get(f"/admin/collectors/signal/?run__id__exact={run.pk}").status_code == 200
+
+
+def test_the_page_and_the_api_queue_through_one_service_that_names_its_jobs(
+    staff, local_repo, org, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs = collection_enqueue(organization=org, sources=[local_repo])
+    assert [(job.source_kind, job.source_id, job.team_id) for job in jobs] == [("repository", local_repo.pk, local_repo.team_id)]
+    assert CollectionRun.objects.get().job_id == jobs[0].job
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post("/collect/", {"org": org.slug, "source": f"repository:{local_repo.pk}"})
+    assert CollectionRun.objects.exclude(job_id=jobs[0].job).get().job_id != ""
+
+
+def test_the_service_refuses_a_source_of_another_organization(org, django_capture_on_commit_callbacks):
+    other = Organization.objects.create(name="Other", slug="other")
+    team = Team.objects.create(organization=other, name="T", slug="t", kind="application")
+    foreign = Repository.objects.create(team=team, name="x", local_path="/x")
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValueError, match="does not belong"):
+        collection_enqueue(organization=org, sources=[foreign])
+    assert callbacks == []
+
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+NOTICE = "No background worker has been seen"
+
+
+@pytest.mark.parametrize(
+    ("last_seen", "says"),
+    [(None, f"{NOTICE} yet."), (NOW - timedelta(minutes=7), f"{NOTICE} for 7 minutes.")],
+)
+def test_the_page_says_when_no_worker_has_been_seen_lately(staff, local_repo, worker_mode, time_machine, last_seen, says):
+    time_machine.move_to(NOW, tick=False)
+    if last_seen is not None:
+        Heartbeat.objects.create(name="scheduler", last_seen=last_seen)
+    page = staff.get("/collect/").content.decode()
+    assert says in page
+    assert "make run" in page and ".venv/bin/celery -A assessor worker --beat" in page
+
+
+def test_no_notice_with_a_fresh_heartbeat(staff, local_repo, worker_mode, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    Heartbeat.objects.create(name="scheduler", last_seen=NOW - timedelta(seconds=50))
+    assert NOTICE not in staff.get("/collect/").content.decode()
+
+
+def test_no_notice_when_tasks_run_inline(staff, local_repo):
+    assert NOTICE not in staff.get("/collect/").content.decode()

@@ -33,9 +33,11 @@ def test_a_stale_version_is_a_409_with_a_clear_message(client, invite):
     reply = save(client, invitation, {"version": 0, "answers": {"coop.pains": "Stale"}})
     assert reply.status_code == 409
     assert reply.json() == {
-        "ok": False,
-        "error": "This survey was changed in another tab or window; reload to see the latest answers.",
-        "version": 1,
+        "error": {
+            "code": "stale_version",
+            "message": "This survey was changed in another tab or window; reload to see the latest answers.",
+            "details": {"current_version": 1},
+        }
     }
     assert answer_values(Response.objects.get()) == {"coop.pains": "First"}
 
@@ -60,7 +62,8 @@ def test_bad_input_is_a_400_with_a_message(client, invite, body, message):
     invitation = invite()
     reply = save(client, invitation, body, raw=True)
     assert reply.status_code == 400
-    assert message in reply.json()["error"]
+    error = reply.json()["error"]
+    assert message in error["message"] and error["code"] in ("invalid", "invalid_json", "invalid_answers", "payload_too_large")
     assert not Response.objects.exists()
 
 
@@ -68,24 +71,28 @@ def test_a_huge_text_answer_is_refused(client, invite):
     invitation = invite()
     reply = save(client, invitation, {"version": 0, "answers": {"coop.pains": "x" * 20_000}})
     assert reply.status_code == 400
-    assert "10000 characters or fewer" in reply.json()["errors"]["coop.pains"]
+    error = reply.json()["error"]
+    assert error["code"] == "invalid_answers" and "10000 characters or fewer" in error["details"]["coop.pains"]
 
 
 def test_an_unknown_link_is_a_404_in_json(client):
     reply = client.post("/s/" + "B" * 43 + "/save/", data="{}", content_type="application/json")
-    assert reply.status_code == 404 and "not valid" in reply.json()["error"]
+    assert reply.status_code == 404 and reply.json()["error"]["code"] == "not_found"
+    assert "not valid" in reply.json()["error"]["message"]
 
 
 def test_only_post_is_accepted(client, invite):
-    assert client.get(f"/s/{invite().token()}/save/").status_code == 405
+    reply = client.get(f"/s/{invite().token()}/save/")
+    assert reply.status_code == 405 and reply["Allow"] == "POST" and reply.json()["error"]["code"] == "method_not_allowed"
 
 
-def test_a_closed_wave_refuses_saves_with_403(client, invite, wave):
+def test_a_closed_wave_refuses_saves_with_409_like_the_api(client, invite, wave):
     invitation = invite()
     save(client, invitation, {"version": 0, "answers": {"coop.pains": "Before"}})
     with time_machine.travel(wave.closes_at + timedelta(minutes=1)):
         reply = save(client, invitation, {"version": 1, "answers": {"coop.pains": "After"}})
-    assert reply.status_code == 403 and "closed on" in reply.json()["error"]
+    assert reply.status_code == 409 and reply.json()["error"]["code"] == "wave_not_open"
+    assert "closed on" in reply.json()["error"]["message"]
     assert answer_values(Response.objects.get()) == {"coop.pains": "Before"}
 
 
@@ -97,3 +104,14 @@ def test_the_endpoint_needs_the_csrf_token(invite):
         f"/s/{invite().token()}/save/", data=json.dumps({"version": 0, "answers": {}}), content_type="application/json"
     )
     assert reply.status_code == 403
+
+
+def test_the_form_and_the_api_refuse_a_closed_wave_with_the_same_body(client, invite, wave):
+    invitation = invite()
+    save(client, invitation, {"version": 0, "answers": {"coop.pains": "Before"}})
+    body = {"version": 1, "answers": {"coop.pains": "After"}}
+    with time_machine.travel(wave.closes_at + timedelta(minutes=1)):
+        form = save(client, invitation, body)
+        api = client.put(f"/api/v1/responses/{invitation.token()}/", json.dumps(body), content_type="application/json")
+    assert form.status_code == api.status_code == 409
+    assert form.json() == api.json()

@@ -1,9 +1,11 @@
 """The staff pages: waves with response rates, and each wave's invitation links."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.utils import timezone
 
-from assessor.models import Membership, Organization, Team
+from assessor.models import Heartbeat, Membership, Organization, Team
 from surveys.models import Invitation
 from surveys.services import invitations_create, response_save, response_submit
 
@@ -137,3 +139,34 @@ def test_replacing_a_link_keeps_its_answers(wave, links):
     response_save(invitation=invitation, version=0, raw={"coop.pains": "kept"}, now=timezone.now())
     invitation.regenerate()
     assert invitation.response.answers.get().value == "kept"
+
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+NOTICE = "No background worker has been seen"
+
+
+@pytest.mark.parametrize(
+    ("last_seen", "says"),
+    [(None, f"{NOTICE} yet."), (NOW - timedelta(minutes=61), f"{NOTICE} for 61 minutes.")],
+)
+def test_the_wave_list_says_when_no_worker_has_been_seen_lately(
+    client, org_admin, wave, worker_mode, time_machine, last_seen, says
+):
+    time_machine.move_to(NOW, tick=False)
+    if last_seen is not None:
+        Heartbeat.objects.create(name="scheduler", last_seen=last_seen)
+    client.force_login(org_admin)
+    page = client.get("/waves/").content.decode()
+    assert says in page and "make run" in page
+
+
+def test_the_wave_list_shows_no_notice_with_a_fresh_heartbeat(client, org_admin, wave, worker_mode, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    Heartbeat.objects.create(name="scheduler", last_seen=NOW - timedelta(minutes=2))
+    client.force_login(org_admin)
+    assert NOTICE not in client.get("/waves/").content.decode()
+
+
+def test_the_wave_list_shows_no_notice_when_tasks_run_inline(client, org_admin, wave):
+    client.force_login(org_admin)
+    assert NOTICE not in client.get("/waves/").content.decode()

@@ -171,7 +171,7 @@ def test_an_expired_link_shows_the_answers_read_only(client, invite, wave):
         step = client.get(url(invitation, "step/investment/"))
         assert step.status_code == 302 and step.url.endswith("/answers/")
         refused = post_step(client, invitation, "investment", {"investment.funding": "ecosystem"})
-        assert refused.status_code == 403
+        assert refused.status_code == 409
     assert answer_values(Response.objects.get())["investment.funding"] == "volunteers"
 
 
