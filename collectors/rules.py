@@ -14,9 +14,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from assessor.maturity import ASPECT_KEYS
 from assessor.yamlsafe import YAMLInputError, load_yaml
 
-ASPECTS = ("investment", "adoption", "interfaces", "operations", "measurement")
+ASPECTS = ASPECT_KEYS  # the bundled maturity model's aspects
 DIRECTIONS = ("supports", "contradicts")
 TEAM_KINDS = ("application", "platform", "infrastructure")
 OPERATORS = ("gte", "gt", "lte", "lt", "equals", "present")

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from assessor.maturity import read_model_file
-from assessor.scoring.frames import ASPECTS
+from assessor.scoring.frames import ASPECTS, LEVELS
 from assessor.yamlsafe import load_yaml
 from reports import conf
 
@@ -37,5 +37,5 @@ def vocabulary() -> Vocabulary:
     try:
         aspects, levels = _model_names(conf.maturity_model_file())
     except (OSError, ValueError):
-        aspects, levels = {key: key.title() for key in ASPECTS}, {1: "Level 1", 2: "Level 2", 3: "Level 3", 4: "Level 4"}
+        aspects, levels = {key: key.title() for key in ASPECTS}, {level: f"Level {level}" for level in LEVELS}
     return Vocabulary(aspects=aspects, levels=levels, capabilities=_capability_names(conf.capabilities_file()))

@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-ASPECTS = ("investment", "adoption", "interfaces", "operations", "measurement")
-LEVELS = (1, 2, 3, 4)
+from assessor.maturity import ASPECT_KEYS, LEVEL_NUMBERS
+
+# The vocabulary of the bundled maturity model, in its order.
+ASPECTS: tuple[str, ...] = ASPECT_KEYS
+LEVELS: tuple[int, ...] = LEVEL_NUMBERS
 
 # One row per stored answer of a response (surveys.selectors.answers_frame).
 ANSWER_COLUMNS = (
