@@ -12,8 +12,9 @@ references to another file such as an aspect of the maturity model) and raises t
 built with `json_path` so they read alike.
 
 Schemas are JSON Schema draft 2020-12, read once per process. A subschema may carry an "errorMessage":
-when one of its keywords fails, that text replaces the validator's generic wording (useful for oneOf,
-not and if/then rules, whose generic wording says little).
+when one of its keywords fails, that text replaces the validator's generic wording. It suits a subschema
+with a single rule (a oneOf, a not, the then of an if), whose generic wording says little; wrap the rule
+in an allOf to keep the message from covering the other keywords beside it.
 """
 
 from __future__ import annotations
