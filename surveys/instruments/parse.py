@@ -62,7 +62,9 @@ def _show_if(data: dict[str, Any], where: Where, earlier: dict[str, QuestionSpec
     return ShowIf(question=controller.key, values=tuple(raw["in"]))
 
 
-def _question(data: dict[str, Any], section: str, where: Where, earlier: dict[str, QuestionSpec], checks: _Checks) -> QuestionSpec:
+def _question(
+    data: dict[str, Any], section: str, where: Where, earlier: dict[str, QuestionSpec], checks: _Checks
+) -> QuestionSpec:
     aspect = data.get("aspect")
     if aspect is not None and aspect not in ASPECTS:
         checks.add((*where, "aspect"), f"{aspect!r} is not an aspect of the maturity model ({', '.join(ASPECTS)})")
