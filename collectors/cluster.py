@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from assessor.capabilities import capability_keys
 from assessor.datafiles import DataFileInvalid, check_data, duplicates, problem, read_data_file
 from collectors.conf import DATA
 from collectors.detect import Detectors, load_detectors
@@ -67,6 +68,12 @@ def _catalog(data: dict[str, Any], source: str | Path) -> ClusterCatalog:
         problem((section,), f"{field} must be unique; repeated: {', '.join(repeated)}")
         for section, field in (("capabilities", "name"), ("resources", "crd"))
         if (repeated := duplicates([entry[field] for entry in data[section]]))
+    ]
+    domains = capability_keys()
+    problems += [
+        problem(("capabilities", index, "domain"), f"{entry['domain']!r} is not a domain of assessor/data/capabilities.yaml")
+        for index, entry in enumerate(data["capabilities"])
+        if entry["domain"] not in domains
     ]
     if problems:
         raise DataFileInvalid(*problems, source=source)
