@@ -9,10 +9,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from assessor.yamlsafe import load_yaml
+from assessor.capabilities import capability_keys
+from assessor.datafiles import DataFileInvalid, problem, read_data_file
 from surveys.instruments import ASPECTS, InstrumentSpec, QuestionSpec
 
 DEMO_DATA = Path(__file__).resolve().parent / "data" / "demo.yaml"
+SCHEMA_FILE = DEMO_DATA.parent / "demo.schema.json"
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,20 @@ class TeamProfile:
 
 @lru_cache(maxsize=1)
 def demo_data() -> dict[str, Any]:
-    data = load_yaml(DEMO_DATA.read_bytes())
-    assert isinstance(data, dict)
+    """The demo data file, checked against demo.schema.json and for capability domains that exist."""
+    data: dict[str, Any] = read_data_file(DEMO_DATA, SCHEMA_FILE)
+    domains = capability_keys()
+    lists: list[tuple[tuple[str | int, ...], list[str]]] = [(("common_needs",), data.get("common_needs", []))]
+    for slug, team in data["teams"].items():
+        lists += [(("teams", slug, field), team[field]) for field in ("needs", "provides") if field in team]
+    problems = [
+        problem((*place, index), f"{value!r} is not a domain of assessor/data/capabilities.yaml")
+        for place, values in lists
+        for index, value in enumerate(values)
+        if value not in domains
+    ]
+    if problems:
+        raise DataFileInvalid(*problems, source=DEMO_DATA)
     return data
 
 
