@@ -11,6 +11,7 @@ from typing import Any
 
 from assessor.capabilities import capability_keys
 from assessor.datafiles import DataFileInvalid, problem, read_data_file
+from assessor.scoring.frames import clamp_level
 from surveys.instruments import ASPECTS, InstrumentSpec, QuestionSpec
 
 DEMO_DATA = Path(__file__).resolve().parent / "data" / "demo.yaml"
@@ -81,7 +82,7 @@ def _level_option(question: QuestionSpec, level: int) -> str:
 
 
 def _clamp_level(value: float) -> int:
-    return max(1, min(4, round(value)))
+    return clamp_level(round(value))
 
 
 class _Respondent:
@@ -135,7 +136,7 @@ class _Respondent:
             return _level_option(question, self.level(question.aspect, offset))
         if question.qtype == "target_level" and question.aspect:
             current = _clamp_level(self.profile.base[question.aspect] + self.shift)
-            return min(4, current + (1 if rng.random() < 0.75 else 0))
+            return clamp_level(current + (1 if rng.random() < 0.75 else 0))
         if question.capability:
             return self.capability(question, values)
         key = question.key
