@@ -31,8 +31,13 @@ class TeamProfile:
 
 @lru_cache(maxsize=1)
 def demo_data() -> dict[str, Any]:
-    """The demo data file, checked against demo.schema.json and for capability domains that exist."""
-    data: dict[str, Any] = read_data_file(DEMO_DATA, SCHEMA_FILE)
+    """The bundled demo data, read once."""
+    return read_demo_data(DEMO_DATA)
+
+
+def read_demo_data(path: Path) -> dict[str, Any]:
+    """A demo data file, checked against demo.schema.json and for capability domains that exist."""
+    data: dict[str, Any] = read_data_file(path, SCHEMA_FILE)
     domains = capability_keys()
     lists: list[tuple[tuple[str | int, ...], list[str]]] = [(("common_needs",), data.get("common_needs", []))]
     for slug, team in data["teams"].items():
@@ -44,7 +49,7 @@ def demo_data() -> dict[str, Any]:
         if value not in domains
     ]
     if problems:
-        raise DataFileInvalid(*problems, source=DEMO_DATA)
+        raise DataFileInvalid(*problems, source=path)
     return data
 
 

@@ -91,7 +91,12 @@ def load_rubric(version: str | None = None) -> Rubric:
     return _read(path, path.stat().st_mtime_ns)
 
 
+def read_rubric_file(path: Path) -> Rubric:
+    """Read and check a rubric file (named rubric-VERSION.yaml); every problem is a RubricError naming the file."""
+    return _rubric(read_data_file(path, SCHEMA_FILE, error=RubricError), path)
+
+
 @cache
 def _read(path: Path, mtime_ns: int) -> Rubric:
-    """Each rubric file is read and checked once (again only when it changes)."""
-    return _rubric(read_data_file(path, SCHEMA_FILE, error=RubricError), path)
+    """Each bundled rubric file is read and checked once (again only when it changes)."""
+    return read_rubric_file(path)
