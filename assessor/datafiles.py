@@ -125,6 +125,18 @@ def read_data_file(path: Path, schema: Path, *, error: type[DataFileInvalid] = D
     return parse_data_text(text, schema, source=path, error=error)
 
 
+def file_version(path: Path) -> tuple[Path, int, int, int]:
+    """What identifies one version of a file, to cache what was read from it: path, inode, size and mtime.
+
+    A file that cannot be read gives a key of zeros, so that reading it raises the usual error.
+    """
+    try:
+        stat = path.stat()
+    except OSError:
+        return path, 0, 0, 0
+    return path, stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
 def duplicates(values: Sequence[Any]) -> list[Any]:
     """The values that occur more than once, in the order they first repeat (for "keys must be unique" checks)."""
     seen: set[Any] = set()

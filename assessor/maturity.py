@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from assessor.datafiles import DataFileInvalid, check_data, duplicates, problem, read_data_file
+from assessor.datafiles import DataFileInvalid, check_data, duplicates, file_version, problem, read_data_file
 
 BUNDLED_MODEL_FILE = Path(__file__).resolve().parent / "data" / "maturity_model" / "pemm-1.0.yaml"
 SCHEMA_FILE = BUNDLED_MODEL_FILE.parent / "maturity-model.schema.json"
@@ -149,5 +149,10 @@ def parse_model(data: Any, *, source: str | Path = "maturity model") -> ModelSpe
 
 
 def read_model_file(path: Path) -> ModelSpec:
-    """Read and check a model file; every problem is a ModelFileError naming the file."""
+    """Read and check a model file; every problem is a ModelFileError naming the file. Read again only once changed."""
+    return _read_model_file(*file_version(path))
+
+
+@lru_cache(maxsize=16)
+def _read_model_file(path: Path, *version: int) -> ModelSpec:
     return _checked(read_data_file(path, SCHEMA_FILE, error=ModelFileError), path, ASPECT_KEYS)

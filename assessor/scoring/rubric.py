@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from assessor.datafiles import DataFileInvalid, check_data, problem, read_data_file
+from assessor.datafiles import DataFileInvalid, check_data, file_version, problem, read_data_file
 
 RUBRIC_DIR = Path(__file__).resolve().parent.parent / "data" / "rubrics"
 SCHEMA_FILE = RUBRIC_DIR / "rubric.schema.json"
@@ -88,7 +88,7 @@ def load_rubric(version: str | None = None) -> Rubric:
     path = RUBRIC_DIR / f"rubric-{wanted}.yaml"
     if not path.exists():
         raise RubricError(f"No rubric version {wanted!r}; available: {', '.join(versions)}.")
-    return _read(path, path.stat().st_mtime_ns)
+    return _read(*file_version(path))
 
 
 def read_rubric_file(path: Path) -> Rubric:
@@ -97,6 +97,6 @@ def read_rubric_file(path: Path) -> Rubric:
 
 
 @cache
-def _read(path: Path, mtime_ns: int) -> Rubric:
+def _read(path: Path, *version: int) -> Rubric:
     """Each bundled rubric file is read and checked once (again only when it changes)."""
     return read_rubric_file(path)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from assessor.datafiles import check_data, duplicates, json_path, problem, read_data_file
+from assessor.datafiles import check_data, duplicates, file_version, json_path, problem, read_data_file
 from surveys.instruments.spec import (
     ASPECTS,
     MAX_QUESTIONS,
@@ -160,5 +161,13 @@ def _with_hash(spec: InstrumentSpec) -> InstrumentSpec:
 
 
 def read_instrument_file(path: Path) -> InstrumentSpec:
-    """Read and check an instrument YAML file; every problem is an InstrumentError naming the file."""
+    """Read and check an instrument YAML file; every problem is an InstrumentError naming the file.
+
+    The spec is frozen, so a file is read and checked again only once it changes.
+    """
+    return _read_instrument_file(*file_version(path))
+
+
+@lru_cache(maxsize=16)
+def _read_instrument_file(path: Path, *version: int) -> InstrumentSpec:
     return _spec(read_data_file(path, SCHEMA_FILE, error=InstrumentError), path)
