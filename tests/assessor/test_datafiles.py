@@ -26,9 +26,11 @@ from assessor.datafiles import (
     read_data_file,
     schema_validator,
 )
+from assessor.models import Team
 from assessor.scoring import frames
 from assessor.scoring import rubric as rubric_module
 from assessor.yamlsafe import load_yaml
+from collectors import rules
 from collectors.cluster import load_catalog
 from collectors.detect import DetectorsFileError, load_detectors
 from collectors.models.evidence import Aspect as EvidenceAspect
@@ -470,6 +472,14 @@ def test_the_instrument_schema_and_the_python_constants_agree():
     question = schema["$defs"]["question"]["properties"]
     assert tuple(question["type"]["enum"]) == instruments.QUESTION_TYPES
     assert tuple(question["roles"]["items"]["enum"]) == instruments.ROLES
+
+
+def test_the_rules_schema_and_the_python_constants_agree():
+    schema = json.loads(KINDS["evidence rules"].schema.read_text())
+    rule, condition = schema["$defs"]["rule"]["properties"], schema["$defs"]["condition"]["properties"]
+    assert tuple(rule["direction"]["enum"]) == rules.DIRECTIONS
+    assert tuple(rule["team_kinds"]["items"]["enum"]) == rules.TEAM_KINDS == tuple(Team.Kind.values)
+    assert set(rules.OPERATORS) < set(condition)
 
 
 # --- commands ----------------------------------------------------------------------------------------------
