@@ -1,21 +1,26 @@
-"""The maturity model's data file, parsed and checked into plain frozen dataclasses (no database)."""
+"""The maturity model's data file, checked against its schema and turned into plain frozen dataclasses (no database).
+
+The bundled model file is also where the aspect and level vocabulary comes from: ASPECT_KEYS, LEVEL_NUMBERS
+and LEVEL_NAMES are read from it once, and every other module takes them from here.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from assessor.yamlsafe import load_yaml
+from assessor.datafiles import DataFileInvalid, check_data, duplicates, file_version, problem, read_data_file
 
-ASPECT_KEYS = ("investment", "adoption", "interfaces", "operations", "measurement")
-LEVEL_NUMBERS = (1, 2, 3, 4)
+BUNDLED_MODEL_FILE = Path(__file__).resolve().parent / "data" / "maturity_model" / "pemm-1.0.yaml"
+SCHEMA_FILE = BUNDLED_MODEL_FILE.parent / "maturity-model.schema.json"
 
 
-class ModelFileError(ValueError):
-    """The maturity model file is malformed; the message names the place."""
+class ModelFileError(DataFileInvalid):
+    """The maturity model file is malformed; the message names the file and the place."""
 
 
 @dataclass(frozen=True)
@@ -68,111 +73,86 @@ class ModelSpec:
         raise KeyError(name)
 
 
-def _text(data: dict[str, Any], key: str, where: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ModelFileError(f"{where}: '{key}' must be a non-empty string.")
-    return value.strip()
+def _problems(doc: dict[str, Any], vocabulary: tuple[str, ...] | None) -> list[str]:
+    """What the schema cannot say: unique aspect keys and level names, and the aspects the service knows."""
+    keys = [aspect["key"] for aspect in doc["aspects"]]
+    found = [problem(("aspects",), f"the key {key!r} is used by two aspects") for key in duplicates(keys)]
+    names = [name.casefold() for level in doc["levels"] for name in (level["name"], *level.get("aliases", ()))]
+    found.extend(problem(("levels",), f"the name {name!r} is given to two levels") for name in duplicates(names))
+    if vocabulary is not None and not found and tuple(keys) != vocabulary:
+        found.append(problem(("aspects",), f"must be, in order: {', '.join(vocabulary)} (the aspects of the bundled model)"))
+    return found
 
 
-def _texts(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
-    value = data.get(key)
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ModelFileError(f"{where}: '{key}' must be a non-empty list of strings.")
-    return tuple(v.strip() for v in value)
-
-
-def _mapping(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ModelFileError(f"{where} must be a mapping.")
-    return value
-
-
-def _parse_levels(raw: Any) -> tuple[LevelSpec, ...]:
-    if not isinstance(raw, list):
-        raise ModelFileError("'levels' must be a list.")
-    levels = []
-    for index, item in enumerate(raw):
-        data = _mapping(item, f"levels[{index}]")
-        aliases = data.get("aliases") or []
-        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            raise ModelFileError(f"levels[{index}]: 'aliases' must be a list of strings.")
-        levels.append(LevelSpec(number=data.get("number"), name=_text(data, "name", f"levels[{index}]"), aliases=tuple(aliases)))
-    if tuple(level.number for level in levels) != LEVEL_NUMBERS:
-        raise ModelFileError("'levels' must list levels 1, 2, 3 and 4 in order.")
-    return tuple(levels)
-
-
-def _parse_cell(data: dict[str, Any], where: str) -> CellSpec:
-    return CellSpec(
-        level=data.get("level"),
-        label=_text(data, "label", where),
-        summary=_text(data, "summary", where),
-        characteristics=_texts(data, "characteristics", where),
-        next_steps=_texts(data, "next_steps", where),
-        evidence=_texts(data, "evidence", where),
-    )
-
-
-def _parse_aspects(raw: Any) -> tuple[AspectSpec, ...]:
-    if not isinstance(raw, list):
-        raise ModelFileError("'aspects' must be a list.")
-    aspects = []
-    for index, item in enumerate(raw):
-        data = _mapping(item, f"aspects[{index}]")
-        key = _text(data, "key", f"aspects[{index}]")
-        cells_raw = data.get("cells")
-        if not isinstance(cells_raw, list):
-            raise ModelFileError(f"aspect {key}: 'cells' must be a list.")
-        cells = tuple(
-            _parse_cell(_mapping(c, f"aspect {key} cell {i}"), f"aspect {key} cell {i}") for i, c in enumerate(cells_raw)
-        )
-        if tuple(cell.level for cell in cells) != LEVEL_NUMBERS:
-            raise ModelFileError(f"aspect {key}: cells must cover levels 1, 2, 3 and 4 in order.")
-        aspects.append(
-            AspectSpec(
-                key=key,
-                name=_text(data, "name", f"aspect {key}"),
-                question=_text(data, "question", f"aspect {key}"),
-                description=_text(data, "description", f"aspect {key}"),
-                cells=cells,
-            )
-        )
-    if tuple(aspect.key for aspect in aspects) != ASPECT_KEYS:
-        raise ModelFileError(f"'aspects' must be, in order: {', '.join(ASPECT_KEYS)}.")
-    return tuple(aspects)
-
-
-def parse_model(data: Any) -> ModelSpec:
-    """Check a parsed model document and turn it into a ModelSpec."""
-    doc = _mapping(data, "The model file")
-    version = doc.get("version")
-    if not isinstance(version, str) or not version.strip():
-        raise ModelFileError("'version' must be a non-empty string, quoted (for example \"1.0\").")
-    source = _mapping(doc.get("source") or {}, "'source'")
-    guidance = doc.get("guidance") or []
-    if not isinstance(guidance, list) or not all(isinstance(g, str) for g in guidance):
-        raise ModelFileError("'guidance' must be a list of strings.")
+def _spec(doc: dict[str, Any]) -> ModelSpec:
+    source = doc.get("source", {})
     canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False, default=str)
     return ModelSpec(
-        model=_text(doc, "model", "The model file"),
-        version=version.strip(),
-        title=_text(doc, "title", "The model file"),
+        model=doc["model"].strip(),
+        version=doc["version"].strip(),
+        title=doc["title"].strip(),
         source_name=str(source.get("name", "")),
         source_url=str(source.get("url", "")),
-        guidance=tuple(guidance),
-        levels=_parse_levels(doc.get("levels")),
-        aspects=_parse_aspects(doc.get("aspects")),
+        guidance=tuple(doc.get("guidance", ())),
+        levels=tuple(
+            LevelSpec(number=level["number"], name=level["name"].strip(), aliases=tuple(level.get("aliases", ())))
+            for level in doc["levels"]
+        ),
+        aspects=tuple(
+            AspectSpec(
+                key=aspect["key"],
+                name=aspect["name"].strip(),
+                question=aspect["question"].strip(),
+                description=aspect["description"].strip(),
+                cells=tuple(
+                    CellSpec(
+                        level=cell["level"],
+                        label=cell["label"].strip(),
+                        summary=cell["summary"].strip(),
+                        characteristics=tuple(text.strip() for text in cell["characteristics"]),
+                        next_steps=tuple(text.strip() for text in cell["next_steps"]),
+                        evidence=tuple(text.strip() for text in cell["evidence"]),
+                    )
+                    for cell in aspect["cells"]
+                ),
+            )
+            for aspect in doc["aspects"]
+        ),
         content_hash=hashlib.sha256(canonical.encode()).hexdigest(),
     )
 
 
+def _checked(doc: dict[str, Any], source: str | Path, vocabulary: tuple[str, ...] | None) -> ModelSpec:
+    """A ModelSpec from a document that already satisfies the schema, once the other checks pass."""
+    problems = _problems(doc, vocabulary)
+    if problems:
+        raise ModelFileError(*problems, source=source)
+    return _spec(doc)
+
+
+@cache
+def bundled_model() -> ModelSpec:
+    """The model file that ships with the service: the source of the aspect and level vocabulary."""
+    return _checked(read_data_file(BUNDLED_MODEL_FILE, SCHEMA_FILE, error=ModelFileError), BUNDLED_MODEL_FILE, None)
+
+
+# The vocabulary, read from the bundled model (in its order), for every module that needs aspects or levels.
+ASPECT_KEYS: tuple[str, ...] = tuple(aspect.key for aspect in bundled_model().aspects)
+LEVEL_NUMBERS: tuple[int, ...] = tuple(level.number for level in bundled_model().levels)
+LEVEL_NAMES: dict[int, str] = {level.number: level.name for level in bundled_model().levels}
+ASPECT_NAMES: dict[str, str] = {aspect.key: aspect.name for aspect in bundled_model().aspects}
+
+
+def parse_model(data: Any, *, source: str | Path = "maturity model") -> ModelSpec:
+    """Check a parsed model document (schema, then unique keys and the known aspects) and turn it into a ModelSpec."""
+    return _checked(check_data(data, SCHEMA_FILE, source=source, error=ModelFileError), source, ASPECT_KEYS)
+
+
 def read_model_file(path: Path) -> ModelSpec:
-    try:
-        text = path.read_bytes()
-    except OSError as exc:
-        raise ModelFileError(f"Cannot read {path}: {exc.strerror}.") from exc
-    try:
-        return parse_model(load_yaml(text))
-    except ValueError as exc:
-        raise ModelFileError(f"{path}: {exc}") from exc
+    """Read and check a model file; every problem is a ModelFileError naming the file. Read again only once changed."""
+    return _read_model_file(*file_version(path))
+
+
+@lru_cache(maxsize=16)
+def _read_model_file(path: Path, *version: int) -> ModelSpec:
+    return _checked(read_data_file(path, SCHEMA_FILE, error=ModelFileError), path, ASPECT_KEYS)

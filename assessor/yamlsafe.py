@@ -23,7 +23,7 @@ class _StrictLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise YAMLInputError(f"YAML aliases are not accepted (line {event.start_mark.line + 1}).")
         self._depth += 1
         if self._depth > self.max_depth:

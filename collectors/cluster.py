@@ -9,12 +9,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from assessor.yamlsafe import load_yaml
+from assessor.capabilities import capability_keys
+from assessor.datafiles import DataFileInvalid, check_data, duplicates, problem, read_data_file
 from collectors.conf import DATA
 from collectors.detect import Detectors, load_detectors
 from collectors.records import SignalRecord, Skipped
 
 CATALOG_FILE = DATA / "cluster-capabilities-1.yaml"
+SCHEMA_FILE = DATA / "cluster-capabilities.schema.json"
 WORKLOAD_KINDS = frozenset({("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet")})
 CRD = ("apiextensions.k8s.io", "CustomResourceDefinition")
 NAMESPACE = ("", "Namespace")
@@ -51,27 +53,44 @@ class ClusterCatalog:
     gitops_markers: frozenset[str] = field(default_factory=frozenset)
 
 
-def build_catalog(data: Any) -> ClusterCatalog:
-    capabilities = tuple(
-        Capability(
-            name=str(entry["name"]),
-            label=str(entry["label"]),
-            domain=str(entry["domain"]),
-            crds=frozenset(entry.get("crds") or ()),
-            workload_labels=frozenset(entry.get("workload_labels") or ()),
-        )
-        for entry in data["capabilities"]
-    )
-    resources = tuple(
-        ResourceKind(crd=str(e["crd"]), group=str(e["crd"]).split(".", 1)[1], kind=str(e["kind"]), role=str(e["role"]))
-        for e in data["resources"]
-    )
-    return ClusterCatalog(str(data["version"]), capabilities, resources, frozenset(data.get("gitops_markers") or ()))
+def build_catalog(data: Any, *, source: str | Path = "cluster capabilities") -> ClusterCatalog:
+    """The catalog from a document, checked against cluster-capabilities.schema.json and for unique names."""
+    return _catalog(check_data(data, SCHEMA_FILE, source=source, error=DataFileInvalid), source)
 
 
 @cache
 def load_catalog(path: Path = CATALOG_FILE) -> ClusterCatalog:
-    return build_catalog(load_yaml(path.read_text(encoding="utf-8")))
+    return _catalog(read_data_file(path, SCHEMA_FILE), path)
+
+
+def _catalog(data: dict[str, Any], source: str | Path) -> ClusterCatalog:
+    problems = [
+        problem((section,), f"{field} must be unique; repeated: {', '.join(repeated)}")
+        for section, field in (("capabilities", "name"), ("resources", "crd"))
+        if (repeated := duplicates([entry[field] for entry in data[section]]))
+    ]
+    domains = capability_keys()
+    problems += [
+        problem(("capabilities", index, "domain"), f"{entry['domain']!r} is not a domain of assessor/data/capabilities.yaml")
+        for index, entry in enumerate(data["capabilities"])
+        if entry["domain"] not in domains
+    ]
+    if problems:
+        raise DataFileInvalid(*problems, source=source)
+    capabilities = tuple(
+        Capability(
+            name=entry["name"],
+            label=entry["label"],
+            domain=entry["domain"],
+            crds=frozenset(entry.get("crds", ())),
+            workload_labels=frozenset(entry.get("workload_labels", ())),
+        )
+        for entry in data["capabilities"]
+    )
+    resources = tuple(
+        ResourceKind(crd=e["crd"], group=e["crd"].split(".", 1)[1], kind=e["kind"], role=e["role"]) for e in data["resources"]
+    )
+    return ClusterCatalog(data["version"], capabilities, resources, frozenset(data.get("gitops_markers", ())))
 
 
 def _dict(value: Any) -> Mapping[str, Any]:

@@ -9,17 +9,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from assessor.yamlsafe import YAMLInputError, load_yaml, load_yaml_all
+from assessor.datafiles import DataFileInvalid, check_data, problem, read_data_file
+from assessor.yamlsafe import YAMLInputError, load_yaml_all
 from collectors.conf import DATA
 
 DETECTORS_FILE = DATA / "detectors-1.yaml"
+SCHEMA_FILE = DATA / "detectors.schema.json"
 MAX_MANIFEST_BYTES = 512 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")
 NEGATIVE_VALUES = frozenset({"", "false", "disabled", "no", "0"})
 
 
-class DetectorsFileError(ValueError):
-    """The detectors data file is malformed."""
+class DetectorsFileError(DataFileInvalid):
+    """The detectors data file is malformed; the message names the file and the place."""
 
 
 @dataclass(frozen=True)
@@ -123,20 +125,37 @@ def _index_key(glob: str) -> tuple[str, str]:
     return "generic", ""
 
 
-def build_detectors(data: Any) -> Detectors:
-    if not isinstance(data, dict) or not isinstance(data.get("version"), str):
-        raise DetectorsFileError("The detectors file needs a version string.")
-    categories = data.get("categories")
-    if not isinstance(categories, dict) or not categories:
-        raise DetectorsFileError("The detectors file needs a 'categories' mapping.")
+def _category_problems(data: dict[str, Any]) -> list[str]:
+    """Every path and kind rule must name a category the file lists."""
+    categories = data["categories"]
+    return [
+        problem((section, index, "category"), f"{entry['category']!r} is not one of the categories")
+        for section in ("paths", "kinds")
+        for index, entry in enumerate(data.get(section, ()))
+        if entry["category"] not in categories
+    ]
+
+
+def build_detectors(data: Any, *, source: str | Path = "detectors") -> Detectors:
+    """Detectors from a document, checked against detectors.schema.json and for unknown categories."""
+    return _detectors(check_data(data, SCHEMA_FILE, source=source, error=DetectorsFileError), source)
+
+
+@cache
+def load_detectors(path: Path = DETECTORS_FILE) -> Detectors:
+    return _detectors(read_data_file(path, SCHEMA_FILE, error=DetectorsFileError), path)
+
+
+def _detectors(data: dict[str, Any], source: str | Path) -> Detectors:
+    problems = _category_problems(data)
+    if problems:
+        raise DetectorsFileError(*problems, source=source)
     by_basename: dict[str, list[_PathRule]] = {}
     by_suffix: dict[str, list[_PathRule]] = {}
     generic: list[_PathRule] = []
-    for entry in data.get("paths") or []:
-        if entry.get("category") not in categories:
-            raise DetectorsFileError(f"Unknown category in path rule {entry!r}.")
-        glob = str(entry["glob"]).lower()
-        rule = _PathRule(_glob_regex(glob), entry["category"], str(entry["tool"]))
+    for entry in data.get("paths", ()):
+        glob = entry["glob"].lower()
+        rule = _PathRule(_glob_regex(glob), entry["category"], entry["tool"])
         where, key = _index_key(glob)
         if where == "basename":
             by_basename.setdefault(key, []).append(rule)
@@ -145,29 +164,22 @@ def build_detectors(data: Any) -> Detectors:
         else:
             generic.append(rule)
     kinds: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for entry in data.get("kinds") or []:
-        if entry.get("category") not in categories:
-            raise DetectorsFileError(f"Unknown category in kind rule {entry!r}.")
-        kinds.setdefault((str(entry["group"]), str(entry["kind"])), []).append((entry["category"], str(entry["tool"])))
+    for entry in data.get("kinds", ()):
+        kinds.setdefault((entry["group"], entry["kind"]), []).append((entry["category"], entry["tool"]))
     markers = {
-        str(entry["key"]): (frozenset(str(v).lower() for v in entry["values"]), str(entry["tool"]))
-        for entry in data.get("injection_markers") or []
+        entry["key"]: (frozenset(value.lower() for value in entry["values"]), entry["tool"])
+        for entry in data.get("injection_markers", ())
     }
     return Detectors(
         version=data["version"],
-        categories=dict(categories),
+        categories=dict(data["categories"]),
         by_basename={key: tuple(rules) for key, rules in by_basename.items()},
         by_suffix={key: tuple(rules) for key, rules in by_suffix.items()},
         generic=tuple(generic),
         kinds={key: tuple(found) for key, found in kinds.items()},
-        claim_spec_keys=frozenset(data.get("claim_spec_keys") or ()),
+        claim_spec_keys=frozenset(data.get("claim_spec_keys", ())),
         injection_markers=markers,
     )
-
-
-@cache
-def load_detectors(path: Path = DETECTORS_FILE) -> Detectors:
-    return build_detectors(load_yaml(path.read_text(encoding="utf-8")))
 
 
 def is_yaml(path: str) -> bool:
@@ -180,6 +192,10 @@ def _string_pairs(value: Any) -> list[tuple[str, str]]:
     return [(str(k), str(v)) for k, v in value.items() if isinstance(k, str) and isinstance(v, str | bool | int)]
 
 
+def _mapping(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _manifest(document: Any) -> Manifest | None:
     if not isinstance(document, dict):
         return None
@@ -187,10 +203,9 @@ def _manifest(document: Any) -> Manifest | None:
     if not isinstance(api_version, str) or not isinstance(kind, str) or not api_version or not kind:
         return None
     group, _, version = api_version.rpartition("/")
-    metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
-    spec = document.get("spec") if isinstance(document.get("spec"), dict) else {}
-    template = spec.get("template") if isinstance(spec.get("template"), dict) else {}
-    template_meta = template.get("metadata") if isinstance(template.get("metadata"), dict) else {}
+    metadata = _mapping(document.get("metadata"))
+    spec = _mapping(document.get("spec"))
+    template_meta = _mapping(_mapping(spec.get("template")).get("metadata"))
     markers = [
         *_string_pairs(metadata.get("labels")),
         *_string_pairs(metadata.get("annotations")),

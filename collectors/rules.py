@@ -14,16 +14,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from assessor.yamlsafe import YAMLInputError, load_yaml
+from assessor.datafiles import DataFileInvalid, duplicates, parse_data_text, problem, read_data_file
+from assessor.maturity import ASPECT_KEYS
+from collectors.conf import DATA
 
-ASPECTS = ("investment", "adoption", "interfaces", "operations", "measurement")
+ASPECTS = ASPECT_KEYS  # the bundled maturity model's aspects
 DIRECTIONS = ("supports", "contradicts")
 TEAM_KINDS = ("application", "platform", "infrastructure")
 OPERATORS = ("gte", "gt", "lte", "lt", "equals", "present")
+SCHEMA_FILE = DATA / "evidence_rules" / "evidence-rules.schema.json"
 
 
-class RulesFileError(ValueError):
-    """The rules file is malformed; the message names the rule and the problem."""
+class RulesFileError(DataFileInvalid):
+    """The rules file is malformed; the message names the file, the place and the problem."""
 
 
 @dataclass(frozen=True)
@@ -180,82 +183,46 @@ def evaluate(rules: RuleSet, facts: Iterable[SignalFact], team_kinds: Mapping[in
     ]
 
 
-def _condition(data: Any, where: str) -> Condition:
-    if not isinstance(data, dict) or not isinstance(data.get("signal"), str):
-        raise RulesFileError(f"{where}: each condition needs a 'signal' name.")
-    operators = [op for op in OPERATORS if op in data]
-    if len(operators) != 1:
-        raise RulesFileError(f"{where}: give exactly one of {', '.join(OPERATORS)}.")
-    operator = operators[0]
-    operand = data[operator]
-    if operator in ("gte", "gt", "lte", "lt") and not _is_number(operand):
-        raise RulesFileError(f"{where}: '{operator}' needs a number.")
-    match = data.get("match", "any")
-    if match not in ("any", "all"):
-        raise RulesFileError(f"{where}: 'match' is 'any' or 'all'.")
-    platform_repo = data.get("platform_repo")
-    if platform_repo is not None and not isinstance(platform_repo, bool):
-        raise RulesFileError(f"{where}: 'platform_repo' is true or false.")
-    unknown = set(data) - {"signal", operator, "match", "platform_repo"}
-    if unknown:
-        raise RulesFileError(f"{where}: unknown fields {sorted(unknown)}.")
-    return Condition(data["signal"], operator, operand, match, platform_repo)
+def _condition(data: dict[str, Any]) -> Condition:
+    operator = next(op for op in OPERATORS if op in data)
+    return Condition(data["signal"], operator, data[operator], data.get("match", "any"), data.get("platform_repo"))
 
 
-def _rule(data: Any, index: int) -> Rule:
-    key = data.get("key") if isinstance(data, dict) else None
-    where = f"rule {key or index + 1}"
-    if not isinstance(key, str) or not key:
-        raise RulesFileError(f"{where}: needs a 'key'.")
-    if data.get("aspect") not in ASPECTS:
-        raise RulesFileError(f"{where}: 'aspect' must be one of {', '.join(ASPECTS)}.")
-    if data.get("level") not in (1, 2, 3, 4):
-        raise RulesFileError(f"{where}: 'level' must be 1, 2, 3 or 4.")
-    if data.get("direction") not in DIRECTIONS:
-        raise RulesFileError(f"{where}: 'direction' must be supports or contradicts.")
-    weight = data.get("weight", 1.0)
-    if not _is_number(weight) or weight <= 0:
-        raise RulesFileError(f"{where}: 'weight' must be a number above 0.")
-    explanation = data.get("explanation")
-    if not isinstance(explanation, str) or not explanation.strip():
-        raise RulesFileError(f"{where}: needs an 'explanation'.")
-    when = data.get("when") or []
-    any_of = data.get("any_of") or []
-    if not isinstance(when, list) or not isinstance(any_of, list) or not (when or any_of):
-        raise RulesFileError(f"{where}: needs 'when' and/or 'any_of' lists of conditions.")
-    kinds = tuple(data.get("team_kinds") or TEAM_KINDS)
-    if not set(kinds) <= set(TEAM_KINDS):
-        raise RulesFileError(f"{where}: 'team_kinds' may only name {', '.join(TEAM_KINDS)}.")
+def _rule(data: dict[str, Any]) -> Rule:
     return Rule(
-        key=key,
+        key=data["key"],
         aspect=data["aspect"],
         level=data["level"],
         direction=data["direction"],
-        weight=float(weight),
-        explanation=" ".join(explanation.split()),
-        when=tuple(_condition(c, where) for c in when),
-        any_of=tuple(_condition(c, where) for c in any_of),
-        team_kinds=kinds,
+        weight=float(data.get("weight", 1.0)),
+        explanation=" ".join(data["explanation"].split()),
+        when=tuple(_condition(c) for c in data.get("when", ())),
+        any_of=tuple(_condition(c) for c in data.get("any_of", ())),
+        team_kinds=tuple(data.get("team_kinds", TEAM_KINDS)),
     )
 
 
-def parse_rules(text: str) -> RuleSet:
-    try:
-        data = load_yaml(text)
-    except YAMLInputError as exc:
-        raise RulesFileError(str(exc)) from exc
-    if not isinstance(data, dict) or not isinstance(data.get("version"), str) or not data["version"].strip():
-        raise RulesFileError("The rules file needs a 'version' string.")
-    if not isinstance(data.get("rules"), list) or not data["rules"]:
-        raise RulesFileError("The rules file needs a non-empty 'rules' list.")
-    rules = tuple(_rule(entry, index) for index, entry in enumerate(data["rules"]))
-    keys = [rule.key for rule in rules]
-    duplicates = sorted({key for key in keys if keys.count(key) > 1})
-    if duplicates:
-        raise RulesFileError(f"Rule keys must be unique; repeated: {', '.join(duplicates)}.")
-    return RuleSet(version=data["version"].strip(), rules=rules)
+def _rule_set(data: dict[str, Any], source: str | Path) -> RuleSet:
+    """The rules of a document that satisfies the schema, once keys are unique and aspects are the model's."""
+    problems = [
+        problem(("rules", index, "aspect"), f"{rule['aspect']!r} is not an aspect of the maturity model ({', '.join(ASPECTS)})")
+        for index, rule in enumerate(data["rules"])
+        if rule["aspect"] not in ASPECTS
+    ]
+    keys = [rule["key"] for rule in data["rules"]]
+    repeated = duplicates(keys)
+    if repeated:
+        problems.append(problem(("rules",), f"rule keys must be unique; repeated: {', '.join(repeated)}"))
+    if problems:
+        raise RulesFileError(*problems, source=source)
+    return RuleSet(version=data["version"].strip(), rules=tuple(_rule(rule) for rule in data["rules"]))
+
+
+def parse_rules(text: str, *, source: str | Path = "evidence rules") -> RuleSet:
+    """Rules from YAML (or JSON) text, checked against evidence-rules.schema.json."""
+    return _rule_set(parse_data_text(text, SCHEMA_FILE, source=source, error=RulesFileError), source)
 
 
 @cache
 def load_rules(path: Path) -> RuleSet:
-    return parse_rules(path.read_text(encoding="utf-8"))
+    return _rule_set(read_data_file(path, SCHEMA_FILE, error=RulesFileError), path)

@@ -6,6 +6,7 @@ import random
 from datetime import datetime, timedelta
 
 from assessor.models import Team
+from assessor.scoring.frames import clamp_level
 from collectors.models import Evaluation, Evidence
 
 SYNTHETIC_RULES_VERSION = "synthetic"
@@ -20,10 +21,10 @@ def synthetic_evidence(*, teams: list[Team], tendencies: dict[int, dict[str, flo
     )
     items = []
     for evaluation, team in zip(evaluations, chosen, strict=True):
-        for aspect in rnd.sample(sorted(tendencies[team.pk]), k=rnd.randint(2, 5)):
+        for aspect in rnd.sample(sorted(tendencies[team.pk]), k=rnd.randint(2, len(tendencies[team.pk]))):
             centre = round(tendencies[team.pk][aspect] + 0.8)
             supports = rnd.random() < 0.75
-            level = max(1, min(4, centre if supports else centre + 1))
+            level = clamp_level(centre if supports else centre + 1)
             items.append(
                 Evidence(
                     evaluation=evaluation,

@@ -7,14 +7,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from assessor.datafiles import DataFileInvalid, check_data, duplicates, problem, read_data_file
 from assessor.scoring.frames import ASPECTS
-from assessor.yamlsafe import load_yaml
 
+SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "benchmarks" / "benchmarks.schema.json"
 SUM_TOLERANCE = 1.0  # published percentages are rounded, so a row may add up to 99.6 or 100.1
 
 
-class BenchmarkFileError(ValueError):
-    """The benchmark file is malformed; the message names the place."""
+class BenchmarkFileError(DataFileInvalid):
+    """The benchmark file is malformed; the message names the file and the place."""
 
 
 @dataclass(frozen=True)
@@ -40,50 +41,52 @@ class Benchmark:
         return round(sum(level * share for level, share in enumerate(shares, start=1)) / sum(shares), 2)
 
 
-def _edition(raw: Any, where: str) -> Benchmark:
-    if not isinstance(raw, dict):
-        raise BenchmarkFileError(f"{where}: expected a mapping.")
-    try:
-        levels_raw = raw["levels"]
-        levels: dict[str, tuple[float, float, float, float]] = {}
-        for aspect in ASPECTS:
-            values = [float(value) for value in levels_raw[aspect]]
-            if len(values) != 4 or any(value < 0 for value in values):
-                raise BenchmarkFileError(f"{where}.levels.{aspect}: four non-negative percentages are needed.")
-            if abs(sum(values) - 100) > SUM_TOLERANCE:
-                raise BenchmarkFileError(f"{where}.levels.{aspect}: the percentages add up to {sum(values):g}, not 100.")
-            levels[aspect] = (values[0], values[1], values[2], values[3])
-        return Benchmark(
-            key=str(raw["key"]),
-            source=str(raw["source"]),
-            publisher=str(raw.get("publisher") or ""),
-            volume=int(raw["volume"]),
-            year=int(raw["year"]),
-            respondents=int(raw["respondents"]),
-            url=str(raw.get("url") or ""),
-            note=str(raw.get("note") or ""),
-            levels=levels,
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        if isinstance(exc, BenchmarkFileError):
-            raise
-        raise BenchmarkFileError(f"{where}: missing or malformed field ({exc!r}).") from exc
+def _edition(raw: dict[str, Any], index: int, problems: list[str]) -> Benchmark:
+    """An edition that satisfies the schema; what the schema cannot check is added to `problems`."""
+    where = ("editions", index, "levels")
+    levels: dict[str, tuple[float, float, float, float]] = {}
+    for aspect in [a for a in raw["levels"] if a not in ASPECTS]:
+        problems.append(problem((*where, aspect), f"{aspect!r} is not an aspect of the maturity model ({', '.join(ASPECTS)})"))
+    for aspect in ASPECTS:
+        if aspect not in raw["levels"]:
+            problems.append(problem(where, f"{aspect!r} is missing; every aspect of the maturity model needs four percentages"))
+            continue
+        values = [float(value) for value in raw["levels"][aspect]]
+        if abs(sum(values) - 100) > SUM_TOLERANCE:
+            problems.append(problem((*where, aspect), f"the percentages add up to {sum(values):g}, not 100"))
+        levels[aspect] = (values[0], values[1], values[2], values[3])
+    return Benchmark(
+        key=raw["key"],
+        source=raw["source"].strip(),
+        publisher=raw.get("publisher") or "",
+        volume=raw["volume"],
+        year=raw["year"],
+        respondents=raw["respondents"],
+        url=raw.get("url") or "",
+        note=raw.get("note") or "",
+        levels=levels,
+    )
 
 
-def parse_benchmarks(data: Any) -> tuple[Benchmark, ...]:
-    """Editions, newest first."""
-    if not isinstance(data, dict) or not isinstance(data.get("editions"), list) or not data["editions"]:
-        raise BenchmarkFileError("The benchmark file needs a non-empty 'editions' list.")
-    editions = [_edition(raw, f"editions[{index}]") for index, raw in enumerate(data["editions"])]
-    keys = [edition.key for edition in editions]
-    if len(set(keys)) != len(keys):
-        raise BenchmarkFileError("Edition keys must be unique.")
+def _editions(data: dict[str, Any], source: str | Path) -> tuple[Benchmark, ...]:
+    problems: list[str] = []
+    editions = [_edition(raw, index, problems) for index, raw in enumerate(data["editions"])]
+    repeated = duplicates([edition.key for edition in editions])
+    if repeated:
+        problems.append(problem(("editions",), f"edition keys must be unique; repeated: {', '.join(repeated)}"))
+    if problems:
+        raise BenchmarkFileError(*problems, source=source)
     return tuple(sorted(editions, key=lambda edition: (edition.year, edition.volume), reverse=True))
+
+
+def parse_benchmarks(data: Any, *, source: str | Path = "benchmarks") -> tuple[Benchmark, ...]:
+    """Editions, newest first, from a document checked against benchmarks.schema.json."""
+    return _editions(check_data(data, SCHEMA_FILE, source=source, error=BenchmarkFileError), source)
 
 
 @cache
 def _load(path: Path, mtime: float) -> tuple[Benchmark, ...]:
-    return parse_benchmarks(load_yaml(path.read_bytes()))
+    return _editions(read_data_file(path, SCHEMA_FILE, error=BenchmarkFileError), path)
 
 
 def load_benchmarks(path: Path) -> tuple[Benchmark, ...]:

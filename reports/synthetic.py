@@ -11,12 +11,13 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from assessor.models import Consumption, Organization, Team, TeamGroup
-from assessor.scoring.frames import ASPECTS
+from assessor.scoring.frames import ASPECTS, clamp_level
 from collectors.synthetic import synthetic_evidence
 from reports.models import ScoreSnapshot
 from surveys.models import Answer, Instrument, Question, Response, Wave
@@ -78,7 +79,7 @@ def _role(kind: str) -> str:
     return {"platform": "platform_engineer", "infrastructure": "infra_engineer"}.get(kind, "app_developer")
 
 
-def _question_plan(instrument: object) -> dict[str, list]:
+def _question_plan(instrument: Any) -> dict[str, list[Any]]:
     """The questions a synthetic respondent answers, by kind of team: about 30 each."""
 
     questions = list(Question.objects.filter(instrument=instrument).order_by("position"))
@@ -164,7 +165,7 @@ def generate_org(
             split = rnd.random() < 0.08
             for question in plan["maturity"]:
                 centre = tendencies[team.pk][question.aspect] + 0.12 * wave_index
-                level = min(4, max(1, round(rnd.gauss(centre, 0.9 if split else 0.45))))
+                level = clamp_level(round(rnd.gauss(centre, 0.9 if split else 0.45)))
                 value = _level_value(question, level)
                 answers.append(
                     Answer(
@@ -177,7 +178,7 @@ def generate_org(
                     )
                 )
             for question in plan["targets"]:
-                target = min(4, max(1, round(tendencies[team.pk][question.aspect] + 0.12 * wave_index + rnd.choice([0, 1, 1]))))
+                target = clamp_level(round(tendencies[team.pk][question.aspect] + 0.12 * wave_index + rnd.choice([0, 1, 1])))
                 answers.append(
                     Answer(
                         response=response,

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from assessor.capabilities import read_capabilities
 from assessor.maturity import read_model_file
-from assessor.scoring.frames import ASPECTS
-from assessor.yamlsafe import load_yaml
+from assessor.scoring.frames import ASPECTS, LEVELS
 from reports import conf
 
 
@@ -29,13 +29,12 @@ def _model_names(path: Path) -> tuple[dict[str, str], dict[int, str]]:
 def _capability_names(path: Path | None) -> dict[str, str]:
     if path is None or not path.exists():
         return {}
-    data = load_yaml(path.read_bytes())
-    return {str(domain["key"]): str(domain["name"]) for domain in data.get("domains", [])}
+    return {domain.key: domain.name for domain in read_capabilities(path)}
 
 
 def vocabulary() -> Vocabulary:
     try:
         aspects, levels = _model_names(conf.maturity_model_file())
     except (OSError, ValueError):
-        aspects, levels = {key: key.title() for key in ASPECTS}, {1: "Level 1", 2: "Level 2", 3: "Level 3", 4: "Level 4"}
+        aspects, levels = {key: key.title() for key in ASPECTS}, {level: f"Level {level}" for level in LEVELS}
     return Vocabulary(aspects=aspects, levels=levels, capabilities=_capability_names(conf.capabilities_file()))

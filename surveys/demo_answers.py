@@ -9,10 +9,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from assessor.yamlsafe import load_yaml
+from assessor.capabilities import capability_keys
+from assessor.datafiles import DataFileInvalid, problem, read_data_file
+from assessor.scoring.frames import clamp_level
 from surveys.instruments import ASPECTS, InstrumentSpec, QuestionSpec
 
 DEMO_DATA = Path(__file__).resolve().parent / "data" / "demo.yaml"
+SCHEMA_FILE = DEMO_DATA.parent / "demo.schema.json"
 
 
 @dataclass(frozen=True)
@@ -28,8 +31,25 @@ class TeamProfile:
 
 @lru_cache(maxsize=1)
 def demo_data() -> dict[str, Any]:
-    data = load_yaml(DEMO_DATA.read_bytes())
-    assert isinstance(data, dict)
+    """The bundled demo data, read once."""
+    return read_demo_data(DEMO_DATA)
+
+
+def read_demo_data(path: Path) -> dict[str, Any]:
+    """A demo data file, checked against demo.schema.json and for capability domains that exist."""
+    data: dict[str, Any] = read_data_file(path, SCHEMA_FILE)
+    domains = capability_keys()
+    lists: list[tuple[tuple[str | int, ...], list[str]]] = [(("common_needs",), data.get("common_needs", []))]
+    for slug, team in data["teams"].items():
+        lists += [(("teams", slug, field), team[field]) for field in ("needs", "provides") if field in team]
+    problems = [
+        problem((*place, index), f"{value!r} is not a domain of assessor/data/capabilities.yaml")
+        for place, values in lists
+        for index, value in enumerate(values)
+        if value not in domains
+    ]
+    if problems:
+        raise DataFileInvalid(*problems, source=path)
     return data
 
 
@@ -67,7 +87,7 @@ def _level_option(question: QuestionSpec, level: int) -> str:
 
 
 def _clamp_level(value: float) -> int:
-    return max(1, min(4, round(value)))
+    return clamp_level(round(value))
 
 
 class _Respondent:
@@ -121,7 +141,7 @@ class _Respondent:
             return _level_option(question, self.level(question.aspect, offset))
         if question.qtype == "target_level" and question.aspect:
             current = _clamp_level(self.profile.base[question.aspect] + self.shift)
-            return min(4, current + (1 if rng.random() < 0.75 else 0))
+            return clamp_level(current + (1 if rng.random() < 0.75 else 0))
         if question.capability:
             return self.capability(question, values)
         key = question.key

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +12,11 @@ import pandas as pd
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from assessor.capabilities import read_capabilities
+from assessor.datafiles import DataFileInvalid
 from assessor.models import Aspect, Cell, Organization, Team
 from assessor.scoring.claims import respondent_scores, team_claims
 from assessor.scoring.frames import ANSWER_COLUMNS
-from assessor.yamlsafe import load_yaml
 from surveys import conf, tokens
 from surveys.instruments import ASPECTS, LEVEL_NAMES
 from surveys.models import Answer, Invitation, Response, Wave
@@ -234,18 +234,12 @@ def wave_invitations(wave: Wave) -> tuple[list[TeamInvitations], dict[str, int]]
     return [TeamInvitations(team=team, rows=by_team[team.pk]) for team in ordered], totals
 
 
-@lru_cache(maxsize=4)
 def _capabilities(path: str) -> dict[str, tuple[str, str]]:
     try:
-        data = load_yaml(Path(path).read_bytes())
-    except (OSError, ValueError):
+        domains = read_capabilities(Path(path))
+    except DataFileInvalid:  # the table still works without names, as with no file at all
         return {}
-    domains = data.get("domains") if isinstance(data, dict) else None
-    return {
-        str(item["key"]): (str(item.get("name", item["key"])), str(item.get("description", "")))
-        for item in domains or []
-        if isinstance(item, dict) and "key" in item
-    }
+    return {domain.key: (domain.name, domain.description) for domain in domains}
 
 
 def capability_names() -> dict[str, tuple[str, str]]:

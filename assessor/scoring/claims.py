@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from assessor.scoring.frames import round2
+from assessor.scoring.frames import clamp_level, round2
 
 DISAGREEMENT_LEVELS = 2  # two answers to one question this many levels apart flag a team as split
 
@@ -15,7 +15,7 @@ def band(score: float) -> int | None:
     """The level a score falls in: the nearest level, halves rounding up (1.50 is level 2, 3.49 is level 3)."""
     if score is None or (isinstance(score, float) and math.isnan(score)):
         return None
-    return max(1, min(4, math.floor(score + 0.5)))
+    return clamp_level(math.floor(score + 0.5))
 
 
 def maturity_answers(answers: pd.DataFrame, *, perspective: str = "self") -> pd.DataFrame:

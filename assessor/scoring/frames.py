@@ -5,8 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-ASPECTS = ("investment", "adoption", "interfaces", "operations", "measurement")
-LEVELS = (1, 2, 3, 4)
+from assessor.maturity import ASPECT_KEYS, LEVEL_NUMBERS
+
+# The vocabulary of the bundled maturity model, in its order.
+ASPECTS: tuple[str, ...] = ASPECT_KEYS
+LEVELS: tuple[int, ...] = LEVEL_NUMBERS
+LOWEST_LEVEL: int = LEVELS[0]
+HIGHEST_LEVEL: int = LEVELS[-1]
 
 # One row per stored answer of a response (surveys.selectors.answers_frame).
 ANSWER_COLUMNS = (
@@ -36,6 +41,11 @@ EVIDENCE_COLUMNS = (
     "observed_at",  # tz-aware datetime
     "signal_ids",  # list[int]
 )
+
+
+def clamp_level(level: int) -> int:
+    """The level itself, or the lowest or highest level of the model when it lies beyond them."""
+    return max(LOWEST_LEVEL, min(HIGHEST_LEVEL, level))
 
 
 def empty(columns: tuple[str, ...]) -> pd.DataFrame:

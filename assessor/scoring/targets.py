@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from assessor.scoring.claims import band
+from assessor.scoring.frames import HIGHEST_LEVEL
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def team_targets(answers: pd.DataFrame) -> pd.DataFrame:
 
 def next_steps(aspect: str, current_level: int | None, cells: ModelCells) -> NextStep | None:
     """The next level's characteristics and the evidence that would show it; None at the top or when unknown."""
-    if current_level is None or current_level >= 4:
+    if current_level is None or current_level >= HIGHEST_LEVEL:
         return None
     cell = cells.get((aspect, current_level + 1))
     if cell is None:

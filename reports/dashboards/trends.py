@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from assessor.scoring.frames import LEVELS
 from assessor.scoring.rubric import load_rubric
 from reports import conf
 from reports.benchmarks import Benchmark, load_benchmarks
@@ -148,7 +149,7 @@ def _distribution_block(
             [
                 {"aspect": a, "level": level, "teams": None, "share": benchmark.levels[a][level - 1], "source": benchmark.label}
                 for a in aspects
-                for level in (1, 2, 3, 4)
+                for level in LEVELS
             ]
         )
         for benchmark in page.benchmarks

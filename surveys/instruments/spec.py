@@ -6,9 +6,16 @@ meaning across versions, so trends compare like with like; wording changes go in
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from assessor.datafiles import DataFileInvalid
+from assessor.maturity import ASPECT_KEYS
+from assessor.maturity import LEVEL_NAMES as MODEL_LEVEL_NAMES
+
+# The shape of an instrument document, with its field rules (keys, types, lengths, levels 1-4).
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "instruments" / "instrument.schema.json"
 
 ROLES = ("app_developer", "platform_engineer", "infra_engineer", "manager")
 ROLE_LABELS = {
@@ -19,21 +26,14 @@ ROLE_LABELS = {
 }
 QUESTION_TYPES = ("single_choice", "multi_choice", "text", "number", "scale", "target_level")
 CHOICE_TYPES = ("single_choice", "multi_choice")
-ASPECTS = ("investment", "adoption", "interfaces", "operations", "measurement")
-PERSPECTIVES = ("self", "consumers")
-LAYOUTS = ("list", "capability_table")
-LEVEL_NAMES = {1: "Provisional", 2: "Operational", 3: "Scalable", 4: "Optimizing"}
+ASPECTS = ASPECT_KEYS  # the bundled maturity model's aspects, in its order
+LEVEL_NAMES = MODEL_LEVEL_NAMES  # 1 -> "Provisional", ..., from the bundled maturity model
 SCALE_RANGE = (0, 10)
-MAX_QUESTIONS = 1000
-MAX_OPTIONS = 200
-MAX_TEXT = 4000
-
-KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,79}$")
+MAX_QUESTIONS = 1000  # in all sections together (the schema limits each section)
 
 
-class InstrumentError(ValueError):
-    """The instrument definition is malformed; the message names the place."""
+class InstrumentError(DataFileInvalid):
+    """The instrument definition is malformed, or does not fit what is stored; the message names the place."""
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,15 @@ def test_collect_all_prints_a_progress_line_per_source(make_repo, platform_team,
     assert "failed, 0 signals (There is no directory" in lines[2]
 
 
+def test_collect_with_a_broken_rules_file_is_a_command_error_naming_the_file(make_repo, platform_team, tmp_path, settings):
+    rules = tmp_path / "rules-broken.yaml"
+    rules.write_text('version: "x"\nrules:\n  - {key: a, aspect: adoption, level: 9, direction: supports, explanation: e}\n')
+    settings.COLLECTORS_RULES_FILE = str(rules)
+    path = make_repo([Change("Priya <priya@acme.example>", 2, {"main.tf": "x"})])
+    with pytest.raises(CommandError, match=r"rules-broken\.yaml: rules\[0\]\.level: 9 is greater than the maximum of 4"):
+        run("--path", str(path), "--team", "platform")
+
+
 def test_collect_explains_wrong_arguments(org):
     with pytest.raises(CommandError, match="needs --team"):
         run("--path", "/tmp")

@@ -32,7 +32,7 @@ def test_it_refuses_percentages_that_do_not_add_up():
 def test_it_refuses_an_edition_without_every_aspect():
     data = edition()
     del data["editions"][0]["levels"]["operations"]
-    with pytest.raises(BenchmarkFileError, match="editions\\[0\\]"):
+    with pytest.raises(BenchmarkFileError, match=r"editions\[0\]\.levels: 'operations' is missing"):
         parse_benchmarks(data)
 
 

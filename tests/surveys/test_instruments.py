@@ -51,12 +51,18 @@ def test_parsing_is_stable_so_the_hash_ignores_formatting():
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda d: d.pop("version"), "'version' must be a whole number"),
-        (lambda d: d.update(version="2"), "'version' must be a whole number"),
-        (lambda d: d["sections"][1]["questions"][0].update(type="slider"), "'type' must be one of"),
-        (lambda d: d["sections"][1]["questions"][0]["options"][0].update(level=7), "'level' must be 1, 2, 3, 4 or null"),
+        (lambda d: d.pop("version"), "'version' is a required property"),
+        (lambda d: d.update(version="2"), r"version: '2' is not of type 'integer'"),
+        (
+            lambda d: d["sections"][1]["questions"][0].update(type="slider"),
+            r"sections\[1\]\.questions\[0\]\.type: 'slider' is not one of",
+        ),
+        (
+            lambda d: d["sections"][1]["questions"][0]["options"][0].update(level=7),
+            r"sections\[1\]\.questions\[0\]\.options\[0\]\.level: 7 is greater than the maximum of 4",
+        ),
         (lambda d: d["sections"][1]["questions"][1].update(key="investment.funding"), "the key is used twice"),
-        (lambda d: d["sections"][1]["questions"][0].update(roles=["astronaut"]), "'roles' must be a list"),
+        (lambda d: d["sections"][1]["questions"][0].update(roles=["astronaut"]), r"roles\[0\]: 'astronaut' is not one of"),
         (lambda d: d["sections"][1]["questions"][0].update({"show-if": {}}), "unknown field"),
         (lambda d: d["sections"][0]["questions"][0].update(show_if={"question": "feedback.comment", "in": ["x"]}), "earlier"),
         (lambda d: d["sections"][6]["questions"][0].pop("aspect"), "a target level needs an 'aspect'"),
@@ -141,7 +147,7 @@ def test_changed_content_without_answers_updates_in_place():
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("key: x\nversion: 1\ntitle: T\nsections: nope\n", "'sections' must be a non-empty list"),
+        ("key: x\nversion: 1\ntitle: T\nsections: nope\n", r"bad\.yaml: sections: 'nope' is not of type 'array'"),
         ("a: &anchor 1\nb: *anchor\n", "aliases are not accepted"),
         ("key: [unclosed\n", "Not valid YAML"),
         ("!!python/object:os.system {}\n", "Not valid YAML"),

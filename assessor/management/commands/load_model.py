@@ -6,7 +6,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessor.maturity import ModelFileError, read_model_file
+from assessor.datafiles import DataFileInvalid
+from assessor.maturity import read_model_file
 from assessor.services import model_load
 
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             spec = read_model_file(Path(options["file"]))
-        except ModelFileError as exc:
+        except DataFileInvalid as exc:
             raise CommandError(str(exc)) from exc
         result = model_load(spec=spec)
         if result.created:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from assessor.datafiles import DataFileInvalid
 from assessor.models import Cluster, Organization, Repository, Team
 from collectors.models import CollectionRun
 from collectors.services import local_repository_for, organization_sources, source_collect
@@ -42,7 +43,11 @@ class Command(BaseCommand):
         for number, source in enumerate(sources, start=1):
             self.stdout.write(f"[{number:>{width}}/{len(sources)}] {source} ... ", ending="")
             self.stdout.flush()
-            runs = source_collect(source=source, trigger=CollectionRun.Trigger.COMMAND, raise_retryable=False)
+            try:
+                runs = source_collect(source=source, trigger=CollectionRun.Trigger.COMMAND, raise_retryable=False)
+            except DataFileInvalid as exc:  # rules, detectors or the cluster catalog: no source can be read
+                self.stdout.write("failed")
+                raise CommandError(str(exc)) from exc
             failed += sum(1 for run in runs if run.status == CollectionRun.Status.FAILED)
             self.stdout.write(_line(runs))
         if not sources:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from assessor.datafiles import DataFileInvalid
 from reports.synthetic import generate_org
 
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 progress=self.stdout.write,
             )
-        except RuntimeError as exc:
+        except (RuntimeError, DataFileInvalid) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from assessor.datafiles import DataFileInvalid
 from assessor.models import Team
-from assessor.scoring.rubric import RubricError, available_versions
+from assessor.scoring.rubric import available_versions
 from reports.rescore import scores_recompute
 
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             team_ids = list(found.values())
         try:
             result = scores_recompute(team_ids=team_ids, wave_ids=options["wave"] or None, rubric_version=options["rubric"])
-        except RubricError as exc:
+        except DataFileInvalid as exc:  # a missing or malformed rubric (RubricError) among them
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Rubric {result.rubric_version}: {result.teams} teams across {result.waves} waves; "

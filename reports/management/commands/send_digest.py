@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from assessor.datafiles import DataFileInvalid
 from assessor.models import Organization
 from reports.periods import FREQUENCIES
 from reports.services import digest_preview, digest_send
@@ -37,7 +38,10 @@ class Command(BaseCommand):
         if options["preview"]:
             self._preview(list(organizations), Path(options["preview"]), options["frequency"], now)
             return
-        result = digest_send(frequency=options["frequency"], now=now, organization_ids=[o.pk for o in organizations])
+        try:
+            result = digest_send(frequency=options["frequency"], now=now, organization_ids=[o.pk for o in organizations])
+        except DataFileInvalid as exc:  # the rubric, the model or the benchmarks
+            raise CommandError(str(exc)) from exc
         self.stdout.write(f"Digest ({options['frequency']}): {result}.")
 
     def _preview(self, organizations: list[Organization], path: Path, frequency: str, now: Any) -> None:
@@ -47,7 +51,7 @@ class Command(BaseCommand):
             raise CommandError("Several organizations: choose one with --organization SLUG.")
         try:
             message = digest_preview(organization=organizations[0], frequency=frequency, now=now)
-        except LookupError as exc:
+        except (LookupError, DataFileInvalid) as exc:
             raise CommandError(str(exc)) from exc
         html = next(content for content, mimetype in message.alternatives if mimetype == "text/html")
         path.write_text(str(html), encoding="utf-8")

@@ -5,8 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from assessor.datafiles import DataFileInvalid
 from surveys import conf
-from surveys.instruments import InstrumentError, read_instrument_file
+from surveys.instruments import read_instrument_file
 from surveys.services import instrument_load
 
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         try:
             spec = read_instrument_file(path)
             result = instrument_load(spec=spec)
-        except InstrumentError as exc:
+        except DataFileInvalid as exc:  # InstrumentError included
             raise CommandError(str(exc)) from exc
         state = "loaded" if result.created else ("updated" if result.changed else "already loaded, unchanged")
         self.stdout.write(f"{spec.title} ({spec.key} version {spec.version}, {len(spec.questions())} questions): {state}.")
