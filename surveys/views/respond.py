@@ -75,6 +75,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
             "step_count": len(sections),
             "is_open": wave.is_open(now),
             "instrument": wave.instrument,
+            "result_minimum": selectors.result_minimum(wave),
         }
     )
     return render(request, "surveys/start.html", context)
