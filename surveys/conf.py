@@ -40,6 +40,11 @@ def result_min_respondents() -> int:
     return int(settings.SURVEYS_RESULT_MIN_RESPONDENTS)
 
 
+def read_grace_days() -> int:
+    """SURVEYS_READ_GRACE_DAYS: days after a wave closes that its links still show the answers given."""
+    return int(settings.SURVEYS_READ_GRACE_DAYS)
+
+
 def site_url() -> str:
     """SITE_URL: where the service is reached, for links printed outside a request (demo, commands)."""
     return str(settings.SITE_URL).rstrip("/")

@@ -177,8 +177,47 @@ def test_an_expired_link_shows_the_answers_read_only(client, invite, wave):
 
 
 def test_a_closed_wave_without_answers_says_so(client, invite, closed_wave):
-    page = client.get(url(invite(on=closed_wave)), follow=True).content.decode()
+    invitation = invite(on=closed_wave)
+    with time_machine.travel(closed_wave.closes_at + timedelta(days=1)):
+        page = client.get(url(invitation), follow=True).content.decode()
     assert "This survey closed on" in page and "No answers were given through this link." in page
+
+
+def test_the_answers_stay_readable_through_the_grace_period(client, invite, wave):
+    invitation = invite()
+    post_step(client, invitation, "investment", {"investment.funding": "volunteers"})
+    with time_machine.travel(wave.closes_at + timedelta(days=29, hours=23)):
+        page = client.get(url(invitation, "answers/"))
+    assert page.status_code == 200 and "People fit it in around their main job" in page.content.decode()
+    closes = wave.closes_at + timedelta(days=30)
+    assert f"This link shows them until {closes:%-d %B %Y}." in text(page.content.decode())
+
+
+def test_after_the_grace_period_an_old_link_shows_none_of_the_answers(client, invite, wave, rescores):
+    invitation = invite()
+    post_step(client, invitation, "about", ABOUT)
+    post_step(client, invitation, "investment", {"investment.funding": "volunteers"})
+    post_step(client, invitation, "feedback", {"feedback.comment": "Our deploys are slow"}, action="submit")
+    with time_machine.travel(wave.closes_at + timedelta(days=30, minutes=1)):
+        for part in ("answers/", "result/", "", "step/investment/"):
+            page = client.get(url(invitation, part))
+            html = page.content.decode()
+            assert page.status_code == 410, part
+            assert f"The survey closed on {wave.closes_at:%-d %B %Y}." in html
+            assert "Answers are no longer shown through this link." in html
+            assert "ask whoever sent you the invitation (the survey's admins at" in html
+            assert "People fit it in around their main job" not in html and "Our deploys are slow" not in html
+        refused = post_step(client, invitation, "investment", {"investment.funding": "ecosystem"})
+        assert refused.status_code == 403 and "See the answers that were saved" not in refused.content.decode()
+    assert answer_values(Response.objects.get())["investment.funding"] == "volunteers"
+
+
+def test_the_grace_period_is_a_setting(client, invite, wave, settings):
+    settings.SURVEYS_READ_GRACE_DAYS = 0
+    invitation = invite()
+    post_step(client, invitation, "investment", {"investment.funding": "volunteers"})
+    with time_machine.travel(wave.closes_at + timedelta(minutes=1)):
+        assert client.get(url(invitation, "answers/")).status_code == 410
 
 
 def test_a_wave_that_has_not_opened_says_when_it_will(client, invite, wave):
