@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from surveys import selectors
 from surveys.forms import WaveAdminForm
 from surveys.models import Answer, Instrument, Invitation, Question, Response, Wave
-from surveys.services import InvitationsRefused, invitations_create
+from surveys.services import InvitationsRefused, invitation_fresh, invitation_new_link, invitations_create
 
 
 class ReadOnlyMixin:
@@ -125,7 +125,7 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["team__name", "label", "wave__name"]
     fields = ["wave", "team", "role", "label", "link", "created_at", "revoked_at", "token_hash"]
     readonly_fields = ["link", "created_at", "revoked_at", "token_hash"]
-    actions = ["revoke_links", "regenerate_links"]
+    actions = ["revoke_links", "regenerate_links", "fresh_invitations"]
 
     @admin.display(description="Status")
     def status(self, obj: Invitation) -> str:
@@ -147,12 +147,26 @@ class InvitationAdmin(admin.ModelAdmin):
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, f"Withdrew {count} links.")
 
-    @admin.action(description="Replace the selected links with new ones (answers stay)")
+    @admin.action(description="New links for the same people (answers kept, old links stop working)")
     def regenerate_links(self, request: HttpRequest, queryset: QuerySet[Invitation]) -> None:
         invitations = list(queryset)
         for invitation in invitations:
-            invitation.regenerate()
-        self.message_user(request, f"Replaced {len(invitations)} links.")
+            invitation_new_link(invitation=invitation)
+        self.message_user(request, f"Replaced {len(invitations)} links; each opens the same answers as before.")
+
+    @admin.action(description="Fresh invitations in place of the selected withdrawn links (empty, for someone else)")
+    def fresh_invitations(self, request: HttpRequest, queryset: QuerySet[Invitation]) -> None:
+        created, refused = 0, []
+        for invitation in queryset.select_related("team", "wave"):
+            try:
+                invitation_fresh(invitation=invitation)
+            except InvitationsRefused as exc:
+                refused.append(f"{invitation}: {exc}")
+            else:
+                created += 1
+        self.message_user(request, f"Created {created} fresh invitations; the withdrawn links keep their answers.")
+        for reason in refused:
+            self.message_user(request, reason, messages.WARNING)
 
 
 class AnswerInline(ReadOnlyMixin, admin.TabularInline):

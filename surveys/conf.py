@@ -35,6 +35,16 @@ def max_issue_body_bytes() -> int:
     return int(settings.SURVEYS_MAX_ISSUE_BODY_BYTES)
 
 
+def result_min_respondents() -> int:
+    """SURVEYS_RESULT_MIN_RESPONDENTS: submitted answers a team needs before its figures show on the result page."""
+    return int(settings.SURVEYS_RESULT_MIN_RESPONDENTS)
+
+
+def read_grace_days() -> int:
+    """SURVEYS_READ_GRACE_DAYS: days after a wave closes that its links still show the answers given."""
+    return int(settings.SURVEYS_READ_GRACE_DAYS)
+
+
 def site_url() -> str:
     """SITE_URL: where the service is reached, for links printed outside a request (demo, commands)."""
     return str(settings.SITE_URL).rstrip("/")

@@ -105,8 +105,8 @@ class AspectResult:
     team_score: float | None
     team_level: int | None
     respondents: int
-    spread: float | None
     disagreement: bool
+    withheld: bool  # the team has answers to this aspect, but fewer than the minimum
 
     @property
     def team_level_name(self) -> str:
@@ -117,15 +117,30 @@ class AspectResult:
 class TeamResult:
     aspects: list[AspectResult]
     submitted: int
+    minimum: int
     team_visible: bool
     more_needed: int
 
 
+def result_minimum(wave: Wave) -> int:
+    """Submitted responses a team needs before the result page shows its figures: SURVEYS_RESULT_MIN_RESPONDENTS
+    in every wave, or an anonymous wave's own `min_responses` when that is larger."""
+    minimum = conf.result_min_respondents()
+    return max(minimum, wave.min_responses) if wave.anonymous else minimum
+
+
 def team_result(*, wave: Wave, team: Team, response: Response) -> TeamResult:
-    """The team's per-aspect scores so far beside the person's own; hidden in anonymous waves below the minimum."""
+    """The team's per-aspect scores so far beside the person's own.
+
+    Team figures show only from `result_minimum(wave)` submitted responses, and each aspect's only from that
+    many answers to it: with fewer, a person could take their own score out of the team's mean and read off
+    a colleague's. The spread between the highest and lowest score is not given either: beside the mean it
+    tells whoever holds an extreme score the others' exactly.
+    """
+    minimum = result_minimum(wave)
     frame = answers_frame(wave_ids=[wave.pk], team_ids=[team.pk])
     submitted = Response.objects.filter(wave=wave, team=team, status=Response.Status.SUBMITTED).count()
-    team_visible = not wave.anonymous or submitted >= wave.min_responses
+    team_visible = submitted >= minimum
     claims = {row.aspect: row for row in team_claims(frame).itertuples()} if team_visible else {}
     mine = respondent_scores(frame[frame["response_id"] == response.pk])
     own_scores = dict(zip(mine["aspect"], mine["score"], strict=True))
@@ -137,21 +152,28 @@ def team_result(*, wave: Wave, team: Team, response: Response) -> TeamResult:
     aspects = []
     for aspect in ASPECTS:
         claim = claims.get(aspect)
+        withheld = claim is not None and int(claim.respondents) < minimum
+        shown = claim if claim is not None and not withheld else None
         aspects.append(
             AspectResult(
                 aspect=aspect,
                 name=names[aspect],
                 own_score=float(own_scores[aspect]) if aspect in own_scores else None,
                 own_target=own_targets.get(aspect),
-                team_score=float(claim.score) if claim is not None else None,
-                team_level=int(claim.level) if claim is not None else None,
-                respondents=int(claim.respondents) if claim is not None else 0,
-                spread=float(claim.spread) if claim is not None else None,
-                disagreement=bool(claim.disagreement) if claim is not None else False,
+                team_score=float(shown.score) if shown is not None else None,
+                team_level=int(shown.level) if shown is not None else None,
+                respondents=int(shown.respondents) if shown is not None else 0,
+                disagreement=bool(shown.disagreement) if shown is not None else False,
+                withheld=withheld,
             )
         )
-    more = max(0, wave.min_responses - submitted) if wave.anonymous else 0
-    return TeamResult(aspects=aspects, submitted=submitted, team_visible=team_visible, more_needed=more)
+    return TeamResult(
+        aspects=aspects,
+        submitted=submitted,
+        minimum=minimum,
+        team_visible=team_visible,
+        more_needed=max(0, minimum - submitted),
+    )
 
 
 # --- staff pages -----------------------------------------------------------------------------------------

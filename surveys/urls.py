@@ -23,4 +23,5 @@ urlpatterns = [
         staff.invitation_regenerate,
         name="invitation_regenerate",
     ),
+    path("waves/<int:wave_id>/invitations/<int:invitation_id>/fresh/", staff.invitation_fresh_link, name="invitation_fresh"),
 ]

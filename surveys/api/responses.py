@@ -2,6 +2,7 @@
 
 The token is the credential (as in the web form's link), so these endpoints need no user; the rules are
 the surveys services' own: drafts, idempotent submit, and a 409 when the save is based on an older version.
+Reading ends SURVEYS_READ_GRACE_DAYS after the wave closes: 410 with code "link_expired".
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessor.api.base import ApiView, StrictSerializer
-from assessor.api.errors import BadRequest, Conflict
+from assessor.api.errors import ApiError, BadRequest, Conflict
 from surveys import conf, selectors
 from surveys.answers import AnswersInvalid, visible_keys
 from surveys.models import Invitation
@@ -119,6 +120,13 @@ class _TokenView(ApiView):
             raise NotFound(INVALID_LINK)
         return invitation
 
+    def readable_invitation(self, token: str) -> Invitation:
+        """The invitation, as long as its link still shows answers (410 link_expired once the grace period is over)."""
+        invitation = self.invitation(token)
+        if invitation.wave.links_expired(timezone.now()):
+            raise ApiError(status.HTTP_410_GONE, invitation.wave.link_expired_message(), code="link_expired")
+        return invitation
+
     def check_size(self, request: Request) -> None:
         declared = request.META.get("CONTENT_LENGTH") or "0"
         limit = conf.max_autosave_bytes()
@@ -172,9 +180,17 @@ def _form(invitation: Invitation) -> dict[str, Any]:
 
 
 class ResponseForm(_TokenView):
-    @extend_schema(tags=TAG, responses={200: FormOut, 404: ERRORS[404]}, summary="Your survey: questions, answers, version")
+    @extend_schema(
+        tags=TAG,
+        responses={200: FormOut, 404: ERRORS[404]},
+        summary="Your survey: questions, answers, version",
+        description=(
+            "Answers are shown until SURVEYS_READ_GRACE_DAYS (default 30) days after the wave closes; after that "
+            'the token gets 410 Gone with error code "link_expired".'
+        ),
+    )
     def get(self, request: Request, token: str) -> Response:
-        return Response(FormOut(_form(self.invitation(token))).data)
+        return Response(FormOut(_form(self.readable_invitation(token))).data)
 
     @extend_schema(
         tags=TAG,

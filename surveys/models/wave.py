@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessor.models import Organization, Team
-from surveys import tokens
+from surveys import conf, tokens
 from surveys.instruments import ROLE_LABELS
 
 
@@ -78,6 +78,21 @@ class Wave(models.Model):
 
     def has_closed(self, now: datetime) -> bool:
         return now >= self.closes_at
+
+    @property
+    def links_readable_until(self) -> datetime:
+        """When its links stop showing the answers given: SURVEYS_READ_GRACE_DAYS after the wave closes."""
+        return self.closes_at + timedelta(days=conf.read_grace_days())
+
+    def links_expired(self, now: datetime) -> bool:
+        """True once the links no longer show anything (pages and API answer 410 Gone)."""
+        return now >= self.links_readable_until
+
+    def link_expired_message(self) -> str:
+        return (
+            f"This survey closed on {self.closes_at:%d %B %Y}; answers are no longer shown through this link. "
+            f"If you need them, ask whoever sent you the invitation (the survey's admins at {self.organization.name})."
+        )
 
     def state(self, now: datetime) -> str:
         """ "scheduled", "open" or "closed"."""

@@ -3,7 +3,7 @@
 from surveys.answers import AnswersInvalid
 from surveys.services.imports import ImportRefused, ImportReport, issue_responses_import
 from surveys.services.instruments import InstrumentLoadResult, instrument_load
-from surveys.services.invitations import InvitationsRefused, invitations_create
+from surveys.services.invitations import InvitationsRefused, invitation_fresh, invitation_new_link, invitations_create
 from surveys.services.responses import (
     STALE_MESSAGE,
     SaveResult,
@@ -26,6 +26,8 @@ __all__ = [
     "SubmitResult",
     "SurveyClosed",
     "instrument_load",
+    "invitation_fresh",
+    "invitation_new_link",
     "invitations_create",
     "issue_responses_import",
     "response_save",

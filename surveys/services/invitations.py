@@ -1,4 +1,4 @@
-"""Creating invitation links for a wave's teams."""
+"""Creating invitation links for a wave's teams, and replacing one: for the same person, or a fresh one."""
 
 from __future__ import annotations
 
@@ -46,3 +46,29 @@ def invitations_create(
         for _ in range(per_role)
     ]
     return Invitation.objects.bulk_create(invitations)
+
+
+@transaction.atomic
+def invitation_new_link(*, invitation: Invitation) -> Invitation:
+    """A new link for the same person: the old token stops working at once and the new one reaches the same
+    response, answers kept. A withdrawn invitation works again with it, so use it only for whom it was for."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    locked.regenerate()
+    return locked
+
+
+@transaction.atomic
+def invitation_fresh(*, invitation: Invitation) -> Invitation:
+    """A new, empty invitation for the same team and role in place of a withdrawn one, for someone else.
+
+    The withdrawn invitation keeps its response (it still counts in the team's results), and no link reaches
+    it: its token stays refused and the fresh invitation has a token and response of its own.
+    """
+    locked = Invitation.objects.select_for_update().select_related("wave", "team").get(pk=invitation.pk)
+    if locked.revoked_at is None:
+        raise InvitationsRefused("Withdraw the link first: a fresh invitation takes the place of a withdrawn one.")
+    if not locked.wave.teams.filter(pk=locked.team_id).exists():
+        raise InvitationsRefused(f"{locked.team.name} is no longer invited to {locked.wave.name}. Add it to the wave first.")
+    fresh = Invitation.issue(wave=locked.wave, team=locked.team, role=locked.role)
+    fresh.save()
+    return fresh

@@ -24,6 +24,11 @@ def invalid_link(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/invalid_link.html", status=404)
 
 
+def link_expired(request: HttpRequest, token: str, invitation: Invitation, response: Response | None) -> HttpResponse:
+    """410 Gone: the wave closed more than SURVEYS_READ_GRACE_DAYS ago, so the link shows nothing any more."""
+    return render(request, "surveys/link_expired.html", _base_context(token, invitation, response), status=410)
+
+
 def _load(token: str) -> tuple[Invitation, Response | None] | None:
     invitation = selectors.invitation_for_token(token)
     if invitation is None:
@@ -40,7 +45,7 @@ def _role(invitation: Invitation, response: Response | None) -> str:
 
 
 def _base_context(token: str, invitation: Invitation, response: Response | None) -> dict[str, Any]:
-    wave = invitation.wave
+    wave, now = invitation.wave, timezone.now()
     return {
         "token": token,
         "invitation": invitation,
@@ -48,7 +53,8 @@ def _base_context(token: str, invitation: Invitation, response: Response | None)
         "team": invitation.team,
         "response": response,
         "role_label": ROLE_LABELS.get(_role(invitation, response), ""),
-        "now": timezone.now(),
+        "now": now,
+        "answers_shown": not wave.links_expired(now),
     }
 
 
@@ -60,6 +66,8 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         return invalid_link(request)
     invitation, response = loaded
     wave, now = invitation.wave, timezone.now()
+    if wave.links_expired(now):
+        return link_expired(request, token, invitation, response)
     if wave.has_closed(now):
         return redirect("surveys:review", token=token)
     sections = steps_for(wave.instrument.spec(), _role(invitation, response))
@@ -75,6 +83,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
             "step_count": len(sections),
             "is_open": wave.is_open(now),
             "instrument": wave.instrument,
+            "result_minimum": selectors.result_minimum(wave),
         }
     )
     return render(request, "surveys/start.html", context)
@@ -185,6 +194,8 @@ def step(request: HttpRequest, token: str, section: str) -> HttpResponse:
         return redirect("surveys:respond", token=token)
     index = keys.index(section)
     if not wave.is_open(now):
+        if request.method == "GET" and wave.links_expired(now):
+            return link_expired(request, token, invitation, response)
         if request.method == "POST":
             return render(request, "surveys/closed.html", {**_base_context(token, invitation, response)}, status=409)
         return redirect("surveys:respond", token=token) if now < wave.opens_at else redirect("surveys:review", token=token)
@@ -243,6 +254,8 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
     if loaded is None:
         return invalid_link(request)
     invitation, response = loaded
+    if invitation.wave.links_expired(timezone.now()):
+        return link_expired(request, token, invitation, response)
     spec = invitation.wave.instrument.spec()
     role = _role(invitation, response)
     values = selectors.answer_values(response)
@@ -263,9 +276,11 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     if loaded is None:
         return invalid_link(request)
     invitation, response = loaded
+    wave = invitation.wave
+    if wave.links_expired(timezone.now()):
+        return link_expired(request, token, invitation, response)
     if response is None or not response.is_submitted:
         return redirect("surveys:respond", token=token)
-    wave = invitation.wave
     sections = steps_for(wave.instrument.spec(), response.role)
     context = _base_context(token, invitation, response)
     context.update(

@@ -15,7 +15,7 @@ from assessor.heartbeat import WORKER_COMMAND, worker_status
 from surveys import selectors
 from surveys.forms import CreateInvitationsForm
 from surveys.models import Invitation, Wave
-from surveys.services import InvitationsRefused, invitations_create
+from surveys.services import InvitationsRefused, invitation_fresh, invitation_new_link, invitations_create
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -98,17 +98,31 @@ def _invitation_action(request: HttpRequest, wave_id: int, invitation_id: int, a
     if wave is None:
         return _forbidden(request)
     invitation = get_object_or_404(Invitation.objects.select_related("team"), pk=invitation_id, wave=wave)
+    who = f"{invitation.team} ({invitation.get_role_display()})"
+    anchor = invitation.pk
     if action == "revoke":
         invitation.revoke(timezone.now())
-        messages.success(request, f"The link for {invitation.team} ({invitation.get_role_display()}) no longer works.")
-    else:
-        invitation.regenerate()
+        messages.success(request, f"The link for {who} no longer works.")
+    elif action == "new_link":
+        invitation_new_link(invitation=invitation)
         messages.success(
             request,
-            f"A new link replaces the old one for {invitation.team} ({invitation.get_role_display()}); "
-            "answers given so far stay.",
+            f"A new link for the same person replaces the old one for {who}: the old link no longer works, "
+            "and the answers given so far come back with the new one.",
         )
-    return redirect(f"{reverse('surveys:wave_invitations', args=[wave.pk])}#invitation-{invitation.pk}")
+    else:
+        try:
+            fresh = invitation_fresh(invitation=invitation)
+        except InvitationsRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            anchor = fresh.pk
+            messages.success(
+                request,
+                f"A fresh invitation for {who}: its link starts with no answers. The previous answers stay "
+                "with the withdrawn link, which no link reaches.",
+            )
+    return redirect(f"{reverse('surveys:wave_invitations', args=[wave.pk])}#invitation-{anchor}")
 
 
 @login_required
@@ -120,4 +134,12 @@ def invitation_revoke(request: HttpRequest, wave_id: int, invitation_id: int) ->
 @login_required
 @require_POST
 def invitation_regenerate(request: HttpRequest, wave_id: int, invitation_id: int) -> HttpResponse:
-    return _invitation_action(request, wave_id, invitation_id, "regenerate")
+    """New link for the same person: same response, answers kept, old token refused."""
+    return _invitation_action(request, wave_id, invitation_id, "new_link")
+
+
+@login_required
+@require_POST
+def invitation_fresh_link(request: HttpRequest, wave_id: int, invitation_id: int) -> HttpResponse:
+    """Fresh invitation in place of a withdrawn one: new and empty, same team and role."""
+    return _invitation_action(request, wave_id, invitation_id, "fresh")

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from surveys.models import Response
@@ -89,7 +90,33 @@ def test_a_closed_wave_refuses_changes_with_a_409(world, client):
     response = client.put(f"/api/v1/responses/{invitation.token()}/", {"version": 0, "answers": ABOUT}, format="json")
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "wave_not_open"
-    assert client.get(f"/api/v1/responses/{invitation.token()}/").json()["wave"]["state"] == "closed"
+    with time_machine.travel(world.closed_wave.closes_at + timedelta(days=1)):
+        assert client.get(f"/api/v1/responses/{invitation.token()}/").json()["wave"]["state"] == "closed"
+
+
+def test_reading_ends_with_a_410_a_grace_period_after_the_wave_closes(world, client):
+    wave = world.closed_wave
+    invitation = invite(wave, world.team_b, "app_developer")
+    with time_machine.travel(wave.closes_at - timedelta(hours=2)):
+        client.put(f"/api/v1/responses/{invitation.token()}/", {"version": 0, "answers": ABOUT}, format="json")
+    path = f"/api/v1/responses/{invitation.token()}/"
+    with time_machine.travel(wave.closes_at + timedelta(days=29)):
+        assert client.get(path).json()["answers"] == ABOUT
+    with time_machine.travel(wave.closes_at + timedelta(days=30, seconds=1)):
+        gone = client.get(path)
+        save = client.put(path, {"version": 1, "answers": {"coop.pains": "late"}}, format="json")
+    assert gone.status_code == 410
+    assert gone.json() == {
+        "error": {
+            "code": "link_expired",
+            "message": f"This survey closed on {wave.closes_at:%d %B %Y}; answers are no longer shown through this link. "
+            "If you need them, ask whoever sent you the invitation (the survey's admins at Acme).",
+            "details": None,
+        }
+    }
+    assert "size_6_10" not in gone.content.decode()
+    assert save.status_code == 409 and save.json()["error"]["code"] == "wave_not_open"
+    assert answer_values(Response.objects.get(invitation=invitation)) == ABOUT
 
 
 def test_a_revoked_or_unknown_token_is_a_404(world, client, path):

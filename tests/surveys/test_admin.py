@@ -60,6 +60,33 @@ def test_the_revoke_action_withdraws_links(admin_client_with_answers):
     assert Invitation.objects.filter(revoked_at__isnull=False).count() == 3
 
 
+def test_the_fresh_invitation_action_gives_withdrawn_links_an_empty_successor(admin_client_with_answers):
+    answered = Invitation.objects.filter(response__isnull=False).order_by("pk")[:2]
+    withdrawn, live = answered
+    withdrawn.revoke(timezone.now())
+    before = Invitation.objects.count()
+    page = admin_client_with_answers.post(
+        "/admin/surveys/invitation/", {"action": "fresh_invitations", "_selected_action": [withdrawn.pk, live.pk]}, follow=True
+    )
+    assert "Created 1 fresh invitations" in page.content.decode() and "Withdraw the link first" in page.content.decode()
+    fresh = Invitation.objects.latest("pk")
+    assert Invitation.objects.count() == before + 1
+    assert (fresh.team, fresh.role, fresh.revoked_at) == (withdrawn.team, withdrawn.role, None)
+    assert admin_client_with_answers.get(f"/api/v1/responses/{fresh.token()}/").json()["answers"] == {}
+    assert Response.objects.get(invitation=withdrawn).answers.filter(value="Slow").exists()
+
+
+def test_the_new_link_action_keeps_the_answers_and_refuses_the_old_token(admin_client_with_answers):
+    invitation = Invitation.objects.filter(response__isnull=False).first()
+    old = invitation.token()
+    admin_client_with_answers.post(
+        "/admin/surveys/invitation/", {"action": "regenerate_links", "_selected_action": [invitation.pk]}
+    )
+    invitation.refresh_from_db()
+    assert admin_client_with_answers.get(f"/api/v1/responses/{invitation.token()}/").json()["answers"]["coop.pains"] == "Slow"
+    assert admin_client_with_answers.get(f"/api/v1/responses/{old}/").status_code == 404
+
+
 def test_the_wave_action_creates_one_link_per_team_and_fitting_role(admin_client_with_answers, wave):
     before = Invitation.objects.count()
     admin_client_with_answers.post("/admin/surveys/wave/", {"action": "create_invitations", "_selected_action": [wave.pk]})

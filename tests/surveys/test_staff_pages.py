@@ -1,12 +1,15 @@
 """The staff pages: waves with response rates, and each wave's invitation links."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from assessor.models import Heartbeat, Membership, Organization, Team
-from surveys.models import Invitation
+from surveys.models import Invitation, Response
+from surveys.selectors import answer_values
 from surveys.services import invitations_create, response_save, response_submit
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +173,126 @@ def test_the_wave_list_shows_no_notice_with_a_fresh_heartbeat(client, org_admin,
 def test_the_wave_list_shows_no_notice_when_tasks_run_inline(client, org_admin, wave):
     client.force_login(org_admin)
     assert NOTICE not in client.get("/waves/").content.decode()
+
+
+PREVIOUS = {**ABOUT, "coop.pains": "Our deploys wait for the platform team", "investment.funding": "volunteers"}
+
+
+def text(html):
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def shows_previous_answers(client, token):
+    """Whether the survey pages and the API, opened with this token, show anything of PREVIOUS."""
+    review = client.get(f"/s/{token}/answers/").content.decode()
+    steps = "".join(client.get(f"/s/{token}/step/{step}/").content.decode() for step in ("about", "investment", "cooperation"))
+    api = client.get(f"/api/v1/responses/{token}/").json()
+    return (
+        any(answer in review for answer in ("Our deploys wait for the platform team", "People fit it in around their main job"))
+        or any(
+            answer in steps
+            for answer in (
+                "Our deploys wait for the platform team",
+                'value="volunteers" checked',
+                'value="size_6_10" checked',
+                'value="years_1_3" checked',
+            )
+        )
+        or bool(api["answers"])
+    )
+
+
+@pytest.fixture
+def withdrawn(client, org_admin, wave, links):
+    """A link someone answered through, then withdrawn by an admin: (invitation, its old token)."""
+    invitation = links[0]
+    response_submit(invitation=invitation, version=0, raw=PREVIOUS, now=timezone.now())
+    old = invitation.token()
+    assert shows_previous_answers(client, old)
+    client.force_login(org_admin)
+    assert client.post(f"/waves/{wave.pk}/invitations/{invitation.pk}/revoke/").status_code == 302
+    return invitation, old
+
+
+def test_a_fresh_invitations_link_shows_none_of_the_previous_answers(client, wave, withdrawn):
+    invitation, old = withdrawn
+    reply = client.post(f"/waves/{wave.pk}/invitations/{invitation.pk}/fresh/")
+    fresh = Invitation.objects.filter(wave=wave).latest("pk")
+    assert reply.status_code == 302 and reply.url.endswith(f"#invitation-{fresh.pk}")
+    assert (fresh.team, fresh.role, fresh.revoked_at) == (invitation.team, invitation.role, None)
+    new = fresh.token()
+    assert client.get(f"/s/{new}/").status_code == 200
+    assert not shows_previous_answers(client, new)
+    assert "No answers were given through this link." in client.get(f"/s/{new}/answers/").content.decode()
+    assert client.get(f"/api/v1/responses/{new}/").json()["status"] == "not_started"
+    assert client.get(f"/s/{old}/answers/").status_code == 404
+    assert client.get(f"/api/v1/responses/{old}/").status_code == 404
+    kept = Response.objects.get(invitation=invitation)  # still with the withdrawn invitation, and still counted
+    assert kept.status == "submitted" and answer_values(kept) == PREVIOUS
+    assert not Response.objects.filter(invitation=fresh).exists()
+
+
+def test_answering_through_a_fresh_invitation_leaves_the_previous_answers_alone(client, wave, withdrawn):
+    invitation, _ = withdrawn
+    client.post(f"/waves/{wave.pk}/invitations/{invitation.pk}/fresh/")
+    fresh = Invitation.objects.filter(wave=wave).latest("pk")
+    reply = client.post(f"/s/{fresh.token()}/step/about/", {**ABOUT, "version": 0, "action": "continue"})
+    assert reply.status_code == 302
+    assert Response.objects.filter(team=invitation.team, wave=wave).count() == 2
+    assert answer_values(Response.objects.get(invitation=invitation)) == PREVIOUS
+
+
+def test_a_new_link_for_the_same_person_shows_their_answers(client, wave, withdrawn):
+    invitation, old = withdrawn
+    before = Invitation.objects.count()
+    reply = client.post(f"/waves/{wave.pk}/invitations/{invitation.pk}/regenerate/")
+    assert reply.status_code == 302 and reply.url.endswith(f"#invitation-{invitation.pk}")
+    invitation.refresh_from_db()
+    new = invitation.token()
+    assert new != old and invitation.revoked_at is None
+    assert shows_previous_answers(client, new)
+    assert client.get(f"/api/v1/responses/{new}/").json()["answers"]["coop.pains"] == PREVIOUS["coop.pains"]
+    assert client.get(f"/s/{old}/answers/").status_code == 404
+    assert client.get(f"/api/v1/responses/{old}/").status_code == 404
+    assert Invitation.objects.count() == before
+    assert Response.objects.get(team=invitation.team, wave=wave).invitation == invitation
+
+
+def test_a_fresh_invitation_is_only_for_a_withdrawn_link(client, org_admin, wave, links):
+    client.force_login(org_admin)
+    before = Invitation.objects.count()
+    reply = client.post(f"/waves/{wave.pk}/invitations/{links[0].pk}/fresh/", follow=True)
+    assert "Withdraw the link first" in reply.content.decode()
+    assert Invitation.objects.count() == before
+
+
+def test_the_page_offers_both_actions_on_a_withdrawn_link_and_says_what_each_does(client, wave, withdrawn, links):
+    invitation, _ = withdrawn
+    html = client.get(f"/waves/{wave.pk}/invitations/").content.decode()
+    row = html.split(f'id="invitation-{invitation.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert f'action="/waves/{wave.pk}/invitations/{invitation.pk}/regenerate/"' in row
+    assert f'action="/waves/{wave.pk}/invitations/{invitation.pk}/fresh/"' in row
+    assert row.count('name="csrfmiddlewaretoken"') == 2
+    assert "the answers given through it come back with the new link" in text(row)
+    assert "A new, empty link for the same team and role, for someone else" in text(row)
+    live = html.split(f'id="invitation-{links[1].pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "/fresh/" not in live and "Answers kept; the old link stops working." in text(live)
+
+
+def test_both_actions_need_post_csrf_and_admin_rights(client, org_admin, django_user_model, demo_org, wave, withdrawn):
+    invitation, _ = withdrawn
+    before = Invitation.objects.count()
+    for action in ("regenerate", "fresh"):
+        path = f"/waves/{wave.pk}/invitations/{invitation.pk}/{action}/"
+        assert client.get(path).status_code == 405
+        strict = Client(enforce_csrf_checks=True)
+        strict.force_login(org_admin)
+        assert strict.post(path).status_code == 403
+        member = django_user_model.objects.create_user(f"member-{action}")
+        Membership.objects.create(user=member, organization=demo_org, team=invitation.team, role=Membership.Role.TEAM_LEAD)
+        other = Client()
+        other.force_login(member)
+        assert other.post(path).status_code == 403
+        assert Client().post(path).status_code == 302  # to sign in
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None and Invitation.objects.count() == before

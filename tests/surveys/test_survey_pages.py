@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from surveys.models import Response
 from surveys.selectors import answer_values
+from surveys.services import response_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -176,8 +177,47 @@ def test_an_expired_link_shows_the_answers_read_only(client, invite, wave):
 
 
 def test_a_closed_wave_without_answers_says_so(client, invite, closed_wave):
-    page = client.get(url(invite(on=closed_wave)), follow=True).content.decode()
+    invitation = invite(on=closed_wave)
+    with time_machine.travel(closed_wave.closes_at + timedelta(days=1)):
+        page = client.get(url(invitation), follow=True).content.decode()
     assert "This survey closed on" in page and "No answers were given through this link." in page
+
+
+def test_the_answers_stay_readable_through_the_grace_period(client, invite, wave):
+    invitation = invite()
+    post_step(client, invitation, "investment", {"investment.funding": "volunteers"})
+    with time_machine.travel(wave.closes_at + timedelta(days=29, hours=23)):
+        page = client.get(url(invitation, "answers/"))
+    assert page.status_code == 200 and "People fit it in around their main job" in page.content.decode()
+    closes = wave.closes_at + timedelta(days=30)
+    assert f"This link shows them until {closes:%-d %B %Y}." in text(page.content.decode())
+
+
+def test_after_the_grace_period_an_old_link_shows_none_of_the_answers(client, invite, wave, rescores):
+    invitation = invite()
+    post_step(client, invitation, "about", ABOUT)
+    post_step(client, invitation, "investment", {"investment.funding": "volunteers"})
+    post_step(client, invitation, "feedback", {"feedback.comment": "Our deploys are slow"}, action="submit")
+    with time_machine.travel(wave.closes_at + timedelta(days=30, minutes=1)):
+        for part in ("answers/", "result/", "", "step/investment/"):
+            page = client.get(url(invitation, part))
+            html = page.content.decode()
+            assert page.status_code == 410, part
+            assert f"The survey closed on {wave.closes_at:%-d %B %Y}." in html
+            assert "Answers are no longer shown through this link." in html
+            assert "ask whoever sent you the invitation (the survey's admins at" in html
+            assert "People fit it in around their main job" not in html and "Our deploys are slow" not in html
+        refused = post_step(client, invitation, "investment", {"investment.funding": "ecosystem"})
+        assert refused.status_code == 409 and "See the answers that were saved" not in refused.content.decode()
+    assert answer_values(Response.objects.get())["investment.funding"] == "volunteers"
+
+
+def test_the_grace_period_is_a_setting(client, invite, wave, settings):
+    settings.SURVEYS_READ_GRACE_DAYS = 0
+    invitation = invite()
+    post_step(client, invitation, "investment", {"investment.funding": "volunteers"})
+    with time_machine.travel(wave.closes_at + timedelta(minutes=1)):
+        assert client.get(url(invitation, "answers/")).status_code == 410
 
 
 def test_a_wave_that_has_not_opened_says_when_it_will(client, invite, wave):
@@ -208,6 +248,89 @@ def test_the_result_page_waits_for_the_minimum_in_anonymous_waves(client, invite
     html = client.get(url(invitation, "result/")).content.decode()
     assert "team results appear once at least 3 people" in html and "2 more are needed" in html
     assert "Team score" not in html
+
+
+def colleague_submits(invite, funding, team="checkout"):
+    """Someone else in the team submits, with one investment answer."""
+    invitation = invite(team)
+    response_submit(invitation=invitation, version=0, raw={**ABOUT, "investment.funding": funding}, now=timezone.now())
+    return invitation
+
+
+def investment_row(html):
+    """The Investment row of the result table as text, the en dash of an empty cell as "-"."""
+    row = text(html).split("Investment", 1)[1]
+    return row.split("Adoption", 1)[0].strip().replace("\u2013", "-")
+
+
+def test_with_two_people_submitted_neither_can_work_out_the_other_from_the_team_figures(client, invite, wave):
+    mine = colleague_submits(invite, "volunteers")  # level 1
+    colleague_submits(invite, "ecosystem")  # level 4: a team mean of 2.50 would give it away (2 x 2.50 - 1)
+    html = client.get(url(mine, "result/")).content.decode()
+    assert not wave.anonymous
+    assert "team results appear once at least 3 people from Checkout have submitted" in text(html)
+    assert "1 more is needed" in html
+    assert "Team score" not in html
+    assert investment_row(html) == "1.00 -"  # my score and no target; no team score beside it
+    assert "2.50" not in html and "4.00" not in html
+
+
+def test_the_team_figures_appear_from_the_third_respondent(client, invite):
+    mine = colleague_submits(invite, "volunteers")
+    colleague_submits(invite, "ecosystem")
+    colleague_submits(invite, "dedicated_team")
+    html = client.get(url(mine, "result/")).content.decode()
+    assert "Team score" in html and "more is needed" not in html
+    assert investment_row(html) == "1.00 - 2.33 2. Operational 3 Split views"
+
+
+def test_an_aspect_answered_by_fewer_than_the_minimum_stays_hidden(client, invite):
+    mine = colleague_submits(invite, "volunteers")
+    colleague_submits(invite, "ecosystem")
+    other = invite()
+    response_submit(invitation=other, version=0, raw={**ABOUT, "investment.funding": "na"}, now=timezone.now())
+    html = client.get(url(mine, "result/")).content.decode()
+    assert "Team score" in html  # three people submitted
+    assert investment_row(html) == "1.00 - Shown once at least 3 people have answered this aspect"
+    assert "2.50" not in html
+
+
+def test_the_spread_is_not_shown_beside_the_mean(client, invite):
+    """Mean 1.67 and spread 1.00 beside my own 1.00 would tell me both others gave 2."""
+    mine = colleague_submits(invite, "volunteers")
+    colleague_submits(invite, "dedicated_team")
+    colleague_submits(invite, "dedicated_team")
+    html = client.get(url(mine, "result/")).content.decode()
+    assert investment_row(html) == "1.00 - 1.67 2. Operational 3 Close views"
+    assert "spread" not in html.lower().split("<main", 1)[1].split("aspects are scored separately")[0]
+
+
+def test_the_minimum_is_a_setting(client, invite, settings):
+    settings.SURVEYS_RESULT_MIN_RESPONDENTS = 2
+    mine = colleague_submits(invite, "volunteers")
+    html = client.get(url(mine, "result/")).content.decode()
+    assert "team results appear once at least 2 people" in text(html) and "1 more is needed" in html
+    colleague_submits(invite, "ecosystem")
+    assert investment_row(client.get(url(mine, "result/")).content.decode()) == "1.00 - 2.50 3. Scalable 2 Split views"
+
+
+def test_an_anonymous_wave_keeps_a_larger_minimum_of_its_own(client, invite, wave):
+    wave.anonymous, wave.min_responses = True, 5
+    wave.save(update_fields=["anonymous", "min_responses"])
+    mine = colleague_submits(invite, "volunteers")
+    for funding in ("ecosystem", "dedicated_team"):
+        colleague_submits(invite, funding)
+    html = client.get(url(mine, "result/")).content.decode()
+    assert "This survey is anonymous, so team results appear once at least 5 people" in html
+    assert "2 more are needed" in html and "Team score" not in html
+    wave.min_responses = 2
+    wave.save(update_fields=["min_responses"])
+    html = client.get(url(mine, "result/")).content.decode()
+    assert "Team score" in html  # the service-wide minimum of 3 is met; the wave's smaller one does not lower it
+
+
+def test_the_start_page_says_when_team_results_appear(client, invite):
+    assert "once at least 3 people from the team have answered" in text(client.get(url(invite())).content.decode())
 
 
 def test_the_result_page_needs_a_submission(client, invite):
