@@ -182,7 +182,11 @@ def _form(invitation: Invitation) -> dict[str, Any]:
 class ResponseForm(_TokenView):
     @extend_schema(
         tags=TAG,
-        responses={200: FormOut, 404: ERRORS[404]},
+        responses={
+            200: FormOut,
+            404: ERRORS[404],
+            410: OpenApiResponse(description="The wave closed longer ago than the grace period; answers are no longer shown."),
+        },
         summary="Your survey: questions, answers, version",
         description=(
             "Answers are shown until SURVEYS_READ_GRACE_DAYS (default 30) days after the wave closes; after that "
