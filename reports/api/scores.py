@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from assessor.api.base import OrganizationView, id_field
 from assessor.api.pagination import Pagination
+from assessor.api.permissions import team_id_in
 from assessor.models import Team
 from assessor.scoring.frames import ASPECTS
 from reports.api.rows import records
@@ -95,12 +96,13 @@ class TeamScoreHistory(OrganizationView):
         responses=SnapshotOut(many=True),
         summary="Every score snapshot of a team, oldest wave first (all rubric versions)",
     )
-    def get(self, request: Request, org: str, team: int) -> Response:
+    def get(self, request: Request, org: str, team: str) -> Response:
         filters = self.filters(HistoryFilter)
         scope = scope_for(request.user, self.organization)
-        if team not in set(scope.team_ids):
+        team_id = team_id_in(zip(scope.team_ids, scope.teams["slug"], strict=True), team)
+        if team_id is None:
             raise NotFound(f"No team {team} that you may see in {self.organization.name}.")
-        snapshots = team_snapshots(scope, team)
+        snapshots = team_snapshots(scope, team_id)
         if "wave" in filters:
             snapshots = snapshots.filter(wave_id=filters["wave"])
         if "aspect" in filters:
