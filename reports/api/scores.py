@@ -24,6 +24,8 @@ TAG = ["scores"]
 class ScoreOut(serializers.Serializer):
     wave_id = serializers.IntegerField()
     team_id = serializers.IntegerField()
+    team = serializers.CharField(help_text="The team's name.")
+    team_slug = serializers.CharField()
     aspect = serializers.CharField()
     rubric_version = serializers.CharField()
     computed_at = serializers.DateTimeField()
@@ -74,7 +76,10 @@ class ScoreList(OrganizationView):
         if not scores.empty:
             order = {aspect: index for index, aspect in enumerate(ASPECTS)}
             scores = scores.assign(_order=scores["aspect"].map(order)).sort_values(["wave_id", "team_id", "_order"])
-        return self.page(records(scores, SCORE_FIELDS), ScoreOut)
+        if not scores.empty:
+            names = teams[["team_id", "team", "slug"]].rename(columns={"slug": "team_slug"})
+            scores = scores.merge(names, on="team_id", how="left")
+        return self.page(records(scores, [*SCORE_FIELDS, "team", "team_slug"]), ScoreOut)
 
 
 class HistoryFilter(serializers.Serializer):
@@ -85,6 +90,8 @@ class HistoryFilter(serializers.Serializer):
 
 class SnapshotOut(ScoreOut):
     id = serializers.IntegerField()
+    team = serializers.CharField(source="team.name", help_text="The team's name.")
+    team_slug = serializers.CharField(source="team.slug")
 
 
 class TeamScoreHistory(OrganizationView):
@@ -102,7 +109,7 @@ class TeamScoreHistory(OrganizationView):
         team_id = team_id_in(zip(scope.team_ids, scope.teams["slug"], strict=True), team)
         if team_id is None:
             raise NotFound(f"No team {team} that you may see in {self.organization.name}.")
-        snapshots = team_snapshots(scope, team_id)
+        snapshots = team_snapshots(scope, team_id).select_related("team")
         if "wave" in filters:
             snapshots = snapshots.filter(wave_id=filters["wave"])
         if "aspect" in filters:

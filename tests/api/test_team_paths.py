@@ -45,6 +45,17 @@ def test_digits_name_a_team_by_id_first_then_by_slug(world):
     assert client.get(f"/api/v1/orgs/acme/teams/{clash.slug}/scores/").json()["results"][0]["team_id"] == world.team_b.pk
 
 
+def test_score_rows_carry_the_teams_name_and_slug(world):
+    client = world.client("admin")
+
+    newest = client.get("/api/v1/orgs/acme/scores/?limit=1000").json()["results"]
+    history = client.get(f"/api/v1/orgs/acme/teams/{world.team_a.slug}/scores/").json()["results"]
+
+    teams = {team.pk: (team.name, team.slug) for team in (world.team_a, world.team_b, world.team_p)}
+    assert newest and all((row["team"], row["team_slug"]) == teams[row["team_id"]] for row in newest)
+    assert history and {(row["team"], row["team_slug"]) for row in history} == {("Team A", "team-a")}
+
+
 def test_the_schema_describes_the_team_parameter_as_an_id_or_a_slug():
     schema = SchemaGenerator().get_schema(request=None, public=True)
 
