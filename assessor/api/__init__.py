@@ -6,6 +6,9 @@ survey needs neither: the invitation token in the URL is the credential, as in t
 The CI evidence push (`POST /api/v1/evidence/`, served by the collectors app) takes a repository's CI
 token as `Authorization: Bearer <token>`.
 
+Paths: `/orgs/{org}/` takes the organization's slug; `/orgs/{org}/teams/{team}/` and the paths under it take
+the team's id or its slug (digits are read as the id first).
+
 Who sees what (every check goes through `assessor.access`, via `assessor.api.permissions`):
 - the maturity model and the instruments: anyone signed in;
 - an organization, its waves, and the lists and reports under /orgs/{org}/: its members, each seeing

@@ -114,6 +114,6 @@ class TeamList(OrganizationView):
 
 class TeamDetail(OrganizationView):
     @extend_schema(tags=TAG, responses=TeamOut, summary="One team")
-    def get(self, request: Request, org: str, team: int) -> Response:
+    def get(self, request: Request, org: str, team: str) -> Response:
         found = team_or_404(request.user, self.organization, team)
         return Response(TeamOut(teams_with_links(Team.objects.filter(pk=found.pk)).get()).data)

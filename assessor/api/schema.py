@@ -19,6 +19,14 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+# Path parameters every app's API shares (`assessor.api.urls`), described once here for every operation.
+PATH_PARAMETER_DESCRIPTIONS = {
+    "org": "The organization's slug.",
+    "team": "The team's id or slug (digits are read as the id first).",
+    "wave": "The wave's id.",
+}
+
+
 class ErrorDetailOut(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
@@ -30,6 +38,14 @@ class ErrorOut(serializers.Serializer):
 
 
 class ApiAutoSchema(AutoSchema):
+    def _resolve_path_parameters(self, variables: list[str]) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            description = PATH_PARAMETER_DESCRIPTIONS.get(parameter["name"])
+            if description and not parameter.get("description"):
+                parameter["description"] = description
+        return parameters
+
     def _error_codes(self) -> list[str]:
         codes = ["400", "403", "404"]
         if not any(permission is AllowAny for permission in getattr(self.view, "permission_classes", [])):

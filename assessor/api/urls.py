@@ -22,10 +22,23 @@ class IdConverter:
         return str(value)
 
 
+class TeamConverter:
+    """A team as a client names it: its id or its slug, kept as written (`permissions.team_or_404` resolves it)."""
+
+    regex = "[-a-zA-Z0-9_]{1,80}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: int | str) -> str:
+        return str(value)
+
+
 register_converter(IdConverter, "id")
+register_converter(TeamConverter, "team")
 
 ORG = "orgs/<slug:org>/"
-TEAM = ORG + "teams/<id:team>/"
+TEAM = ORG + "teams/<team:team>/"
 WAVE = ORG + "waves/<id:wave>/"
 
 urlpatterns = [

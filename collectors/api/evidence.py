@@ -36,7 +36,7 @@ class TeamEvidence(OrganizationView):
     pagination_class = Pagination
 
     @extend_schema(tags=TAG, parameters=[EvidenceFilter], responses=EvidenceOut(many=True), summary="A team's current evidence")
-    def get(self, request: Request, org: str, team: int) -> Response:
+    def get(self, request: Request, org: str, team: str) -> Response:
         filters = self.filters(EvidenceFilter)
         items = evidence_for_team(team_or_404(request.user, self.organization, team))
         if "aspect" in filters:
@@ -79,7 +79,7 @@ class TeamSignals(OrganizationView):
     pagination_class = Pagination
 
     @extend_schema(tags=TAG, parameters=[SignalFilter], responses=SignalOut(many=True), summary="A team's current signals")
-    def get(self, request: Request, org: str, team: int) -> Response:
+    def get(self, request: Request, org: str, team: str) -> Response:
         filters = self.filters(SignalFilter)
         signals = signals_for_team(team_or_404(request.user, self.organization, team))
         if "key" in filters:

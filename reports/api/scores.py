@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from assessor.api.base import OrganizationView, id_field
 from assessor.api.pagination import Pagination
+from assessor.api.permissions import team_id_in
 from assessor.models import Team
 from assessor.scoring.frames import ASPECTS
 from reports.api.rows import records
@@ -23,6 +24,8 @@ TAG = ["scores"]
 class ScoreOut(serializers.Serializer):
     wave_id = serializers.IntegerField()
     team_id = serializers.IntegerField()
+    team = serializers.CharField(help_text="The team's name.")
+    team_slug = serializers.CharField()
     aspect = serializers.CharField()
     rubric_version = serializers.CharField()
     computed_at = serializers.DateTimeField()
@@ -73,7 +76,10 @@ class ScoreList(OrganizationView):
         if not scores.empty:
             order = {aspect: index for index, aspect in enumerate(ASPECTS)}
             scores = scores.assign(_order=scores["aspect"].map(order)).sort_values(["wave_id", "team_id", "_order"])
-        return self.page(records(scores, SCORE_FIELDS), ScoreOut)
+        if not scores.empty:
+            names = teams[["team_id", "team", "slug"]].rename(columns={"slug": "team_slug"})
+            scores = scores.merge(names, on="team_id", how="left")
+        return self.page(records(scores, [*SCORE_FIELDS, "team", "team_slug"]), ScoreOut)
 
 
 class HistoryFilter(serializers.Serializer):
@@ -84,6 +90,8 @@ class HistoryFilter(serializers.Serializer):
 
 class SnapshotOut(ScoreOut):
     id = serializers.IntegerField()
+    team = serializers.CharField(source="team.name", help_text="The team's name.")
+    team_slug = serializers.CharField(source="team.slug")
 
 
 class TeamScoreHistory(OrganizationView):
@@ -95,12 +103,13 @@ class TeamScoreHistory(OrganizationView):
         responses=SnapshotOut(many=True),
         summary="Every score snapshot of a team, oldest wave first (all rubric versions)",
     )
-    def get(self, request: Request, org: str, team: int) -> Response:
+    def get(self, request: Request, org: str, team: str) -> Response:
         filters = self.filters(HistoryFilter)
         scope = scope_for(request.user, self.organization)
-        if team not in set(scope.team_ids):
+        team_id = team_id_in(zip(scope.team_ids, scope.teams["slug"], strict=True), team)
+        if team_id is None:
             raise NotFound(f"No team {team} that you may see in {self.organization.name}.")
-        snapshots = team_snapshots(scope, team)
+        snapshots = team_snapshots(scope, team_id).select_related("team")
         if "wave" in filters:
             snapshots = snapshots.filter(wave_id=filters["wave"])
         if "aspect" in filters:

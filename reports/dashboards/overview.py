@@ -25,6 +25,11 @@ class OverviewFilters:
     group_id: int | None = None
     page: int = 1
 
+    @property
+    def narrowing(self) -> bool:
+        """Whether a kind or group filter narrows the teams."""
+        return bool(self.kind) or self.group_id is not None
+
 
 @dataclass
 class Overview:
@@ -38,6 +43,7 @@ class Overview:
     page: int = 1
     pages: int = 1
     teams_total: int = 0
+    wave_answered: int = 0  # teams with results in the wave among all the reader sees, whatever the filters
 
 
 def rate_columns() -> tuple[Column, ...]:
@@ -99,6 +105,7 @@ def overview_data(scope: Scope, filters: OverviewFilters, *, now: datetime, per_
         return result
     wave_id = int(result.wave["wave_id"])
     scores = latest_scores(scope, wave_ids=[wave_id], fields=HEAT_SCORE_FIELDS)
+    result.wave_answered = int(scores.dropna(subset=["level"])["team_id"].nunique())
     teams = _filtered(scope.teams, filters)
     heat = heatmap_frame(scores, teams, aspects)
     team_count = heat["team_id"].nunique()

@@ -81,14 +81,43 @@ def level_distribution(scores: pd.DataFrame, aspects: Sequence[str]) -> pd.DataF
     return pd.DataFrame(rows, columns=DISTRIBUTION_COLUMNS)
 
 
-def standing(history: pd.DataFrame, waves: pd.DataFrame, *, as_of: datetime) -> pd.DataFrame:
-    """Where each team stood per aspect at a moment: its newest wave's newest snapshot computed by then."""
-    rows = history[history["computed_at"] <= as_of]
+def _newest(rows: pd.DataFrame, waves: pd.DataFrame) -> pd.DataFrame:
+    """Per team and aspect: the newest wave's newest snapshot among `rows`."""
     if rows.empty:
         return empty(STANDING_COLUMNS)
     rows = rows.merge(waves[["wave_id", "opens_at"]], on="wave_id")
     rows = rows.sort_values(["opens_at", "wave_id", "computed_at"]).drop_duplicates(["team_id", "aspect"], keep="last")
     return rows[STANDING_COLUMNS].reset_index(drop=True)
+
+
+def standing(history: pd.DataFrame, waves: pd.DataFrame, *, as_of: datetime) -> pd.DataFrame:
+    """Where each team stood per aspect at a moment: its newest wave's newest snapshot computed by then."""
+    return _newest(history[history["computed_at"] <= as_of], waves)
+
+
+def baseline(history: pd.DataFrame, waves: pd.DataFrame, *, since: datetime) -> pd.DataFrame:
+    """Where each team stood per aspect when a period began, for teams that had results by then.
+
+    That is its standing at `since`. A snapshot's time is when it was computed, not when the answers came: a
+    team whose scores were all computed during the period (a new rubric, a fresh load of the data) but which
+    has results in a wave that closed before the period had results already. Its baseline is where it stood
+    when its scores were first computed, so a later move (in the same wave or into a new one) is a change and
+    the team is not counted among first results.
+    """
+    at_start = standing(history, waves, as_of=since)
+    if history.empty:
+        return at_start
+    later = history[~history["team_id"].isin(set(at_start["team_id"]))]
+    closed = set(waves.loc[waves["closes_at"] <= since, "wave_id"])
+    known = set(later.loc[later["wave_id"].isin(closed), "team_id"])
+    recomputed = later[later["team_id"].isin(known)]
+    if recomputed.empty:
+        return at_start
+    first = recomputed.groupby("team_id")["computed_at"].transform("min")
+    first_seen = _newest(recomputed[recomputed["computed_at"] <= first], waves)
+    if at_start.empty:
+        return first_seen
+    return pd.concat([at_start, first_seen], ignore_index=True)
 
 
 def biggest_changes(
@@ -102,10 +131,11 @@ def biggest_changes(
 ) -> pd.DataFrame:
     """Team scores that moved between `since` and `now`, largest move first (either way).
 
-    A team's standing is its newest wave's score, so a new wave's results count as a change from the
-    wave before. Teams with no score at `since` are not changes; `first_results` counts them.
+    A team's standing is its newest wave's score, so a move within a wave and a new wave's results (against
+    the wave before) both count. The comparison is with `baseline`; teams without one are not changes,
+    `first_results` counts them.
     """
-    before = standing(history, waves, as_of=since)
+    before = baseline(history, waves, since=since)
     after = standing(history, waves, as_of=now)
     if before.empty or after.empty:
         return empty(CHANGE_COLUMNS)
@@ -122,8 +152,8 @@ def biggest_changes(
 
 
 def first_results(history: pd.DataFrame, waves: pd.DataFrame, *, since: datetime, now: datetime) -> list[int]:
-    """Teams that had no score at `since` and have one at `now`."""
-    before = set(standing(history, waves, as_of=since)["team_id"])
+    """Teams with a score at `now` that had no result at all before `since` (in no wave; see `baseline`)."""
+    before = set(baseline(history, waves, since=since)["team_id"])
     after = set(standing(history, waves, as_of=now)["team_id"])
     return sorted(int(team_id) for team_id in after - before)
 

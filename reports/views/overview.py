@@ -55,6 +55,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "kinds": [(value, label) for value, label in Team.Kind.choices if value in data.kinds],
             "previous_page": query(request, page=data.page - 1) if data.page > 1 else "",
             "next_page": query(request, page=data.page + 1) if data.page < data.pages else "",
+            "clear_filters_url": query(request, kind=None, group=None, page=None) if filters.narrowing else "",
             "new_wave_url": reverse("admin:surveys_wave_add"),
             "waves_url": reverse("surveys:waves"),
         },

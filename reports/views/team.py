@@ -36,8 +36,12 @@ def _signal_url_pattern(request: HttpRequest, team: Team) -> str:
 def team_page(request: HttpRequest, team_id: int) -> HttpResponse:
     team = Team.objects.select_related("organization", "group").filter(pk=team_id).first()
     if team is None or not can_view_team(request.user, team):
+        # The same 404 whether the team does not exist or is not the reader's, so its existence does not leak.
         raise PageError(
-            403, "Not your team", "You can open the pages of your own team. Admins of an organization can open every team's page."
+            404,
+            "No such team",
+            f"There is no team {team_id} among the teams you can see. You can open the pages of your own team; "
+            "admins of an organization can open every team's page.",
         )
     context = dashboard_context(request, team.organization)
     data = team_data(context.scope, team, wave_id=int_param(request, "wave"), now=timezone.now())

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -61,21 +63,44 @@ def test_a_team_lead_opens_their_own_team_page_but_not_another_teams(client, wor
 
     assert client.get(reverse("reports:team", args=[world.teams[1].pk])).status_code == 200
     other = client.get(reverse("reports:team", args=[world.teams[2].pk]))
-    assert other.status_code == 403
+    assert other.status_code == 404
     assert world.teams[2].name not in other.content.decode()
 
 
 def test_a_member_of_another_team_cannot_open_the_team_page(client, world):
     response = get(client, world.member, reverse("reports:team", args=[world.teams[1].pk]))
 
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert "You can open the pages of your own team" in response.content.decode()
 
 
-def test_an_unknown_team_looks_the_same_as_a_forbidden_one(client, world):
-    response = get(client, world.member, reverse("reports:team", args=[99999]))
+def test_a_team_that_does_not_exist_is_not_found_even_for_an_admin(client, world):
+    response = get(client, world.admin, reverse("reports:team", args=[999]))
 
-    assert response.status_code == 403
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "No such team" in body
+    assert "Not your team" not in body
+
+
+def test_an_unknown_team_looks_the_same_as_a_forbidden_one(client, world):
+    """404 for both, as the API answers, so that a reader cannot tell which team ids exist."""
+    client.force_login(world.member)
+    hidden = world.teams[1].pk
+    missing = 99999
+
+    forbidden = client.get(reverse("reports:team", args=[hidden]))
+    unknown = client.get(reverse("reports:team", args=[missing]))
+
+    def message(response):
+        main = re.search(r"<main.*</main>", response.content.decode(), re.S)
+        assert main is not None
+        return main.group(0)
+
+    assert (forbidden.status_code, unknown.status_code) == (404, 404)
+    assert message(forbidden).replace(f"team {hidden} ", "team <id> ") == message(unknown).replace(
+        f"team {missing} ", "team <id> "
+    )
 
 
 def test_a_team_lead_gets_only_their_team_in_csv_downloads_and_exports(client, world):

@@ -43,6 +43,36 @@ def test_the_overview_filters_by_team_kind_and_group(client, world):
     assert set(figure(shop, "heatmap")["data"][0]["y"]) == {t.name for t in world.teams if t.group_id == group.pk}
 
 
+def test_filters_that_match_no_team_say_so_and_link_to_clear_them(client, world):
+    client.force_login(world.admin)
+    group = world.teams[1].group
+
+    for filters in ("kind=infrastructure", f"kind=platform&group={group.pk}"):
+        body = client.get(reverse("reports:overview") + f"?org=acme&wave={world.autumn.pk}&{filters}").content.decode()
+
+        assert "No team matches these filters." in body
+        assert "Without them, 6 teams have results in Autumn." in body
+        assert f'<a href="?org=acme&amp;wave={world.autumn.pk}">Clear the filters</a>' in body
+        assert "No submitted answers in Autumn yet" not in body  # the wave has answers
+        assert "Create or share invitation links" not in body
+
+
+def test_filters_that_pick_only_teams_without_answers_say_others_have_answered(client, world):
+    from assessor.models import Team
+
+    world.autumn.teams.add(
+        Team.objects.create(organization=world.organization, name="Network", slug="network", kind="infrastructure")
+    )
+    client.force_login(world.admin)
+
+    body = client.get(reverse("reports:overview") + "?kind=infrastructure").content.decode()
+
+    assert "No submitted answers in Autumn yet from the 1 team these filters pick." in body
+    assert "6 other teams have answered." in body
+    assert '<a href="?">Clear the filters</a>' in body
+    assert "Create or share invitation links" not in body
+
+
 def test_without_a_wave_the_overview_tells_an_admin_how_to_open_one(client, db, loaded_model):
     organization, _ = build_org(teams=3, slug="fresh")
     admin = person("fresh-admin", is_staff=True)

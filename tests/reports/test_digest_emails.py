@@ -105,6 +105,36 @@ def test_an_organization_without_waves_gets_no_digest(db, loaded_model):
     assert (result.sent, result.skipped) == (0, 1)
 
 
+def test_a_move_minutes_after_the_scores_were_first_computed_is_a_change_not_a_first_result(db, loaded_model):
+    """As after `seed_demo`: both waves' answers are old, but all their scores were computed inside this
+    week; then one more response moves a team from 1.00 to 2.00."""
+    from tests.reports.factories import Answers, build_org, load_instrument, make_wave, member, person, rescore, submit
+
+    organization, teams = build_org(teams=3, slug="fresh")
+    member(person("ida"), organization, Membership.Role.ADMIN)
+    instrument = load_instrument()
+    spring = make_wave(
+        organization, instrument, name="Spring", opens_at=NOW - timedelta(days=200), closes_at=NOW - timedelta(days=170),
+        teams=teams,
+    )  # fmt: skip
+    autumn = make_wave(
+        organization, instrument, name="Autumn", opens_at=NOW - timedelta(days=10), closes_at=NOW + timedelta(days=20),
+        teams=teams,
+    )  # fmt: skip
+    for wave in (spring, autumn):
+        submit(wave, [(team, Answers(level=1)) for team in teams], when=wave.opens_at + timedelta(days=1))
+    rescore(now=NOW - timedelta(hours=1))
+    submit(autumn, [(teams[1], Answers(level=3))], when=NOW - timedelta(minutes=10))
+    rescore(now=NOW - timedelta(minutes=9))
+
+    digest_send(frequency="weekly", now=NOW, organization_ids=[organization.pk])
+
+    body = by_recipient()["ida@example.com"].body
+    assert f"- {teams[1].name}, Investment: 1.00 -> 2.00 (+1.00), level 1 -> 2" in body
+    assert "No score moved" not in body
+    assert "first results" not in body
+
+
 @pytest.fixture
 def worker_like():
     """Run tasks eagerly but let retries happen as a worker would, instead of raising them to the test."""

@@ -88,6 +88,45 @@ def test_it_finds_the_biggest_changes_since_the_period_began():
     assert first_results(past, WAVES, since=T0 + timedelta(days=180), now=T0 + timedelta(days=190)) == [3]
 
 
+def test_a_move_within_the_newest_wave_is_a_change_for_a_team_with_two_waves_of_history():
+    past = history(
+        (1, 1, "investment", 1.5, 5),
+        (2, 1, "investment", 1.0, 181),
+        (2, 1, "investment", 2.0, 185),  # a second response in the same wave, inside the period
+    )
+
+    changes = biggest_changes(past, WAVES, TEAMS, since=T0 + timedelta(days=183), now=T0 + timedelta(days=190))
+
+    assert changes[["team", "score_before", "score", "wave_id_before", "wave_id"]].to_dict("records") == [
+        {"team": "Checkout", "score_before": 1.0, "score": 2.0, "wave_id_before": 2, "wave_id": 2}
+    ]
+    assert first_results(past, WAVES, since=T0 + timedelta(days=183), now=T0 + timedelta(days=190)) == []
+
+
+def test_scores_all_computed_during_the_period_still_show_moves_and_are_not_first_results():
+    """A snapshot's time is when it was computed: after a fresh load or a new rubric every wave's scores
+    are computed inside the period, though the closed wave's answers are months old."""
+    past = history(
+        (1, 1, "investment", 1.0, 184),  # both waves computed together, the first wave closed long ago
+        (2, 1, "investment", 1.0, 184),
+        (2, 1, "investment", 2.0, 186),  # then a submission moved the team within the open wave
+        (1, 2, "investment", 2.0, 184),
+        (2, 2, "investment", 2.5, 186),  # a first result in the new wave, against the wave before
+        (2, 3, "investment", 3.0, 185),  # only ever in the open wave: a first result, even when it moves
+        (2, 3, "investment", 3.5, 187),
+    )
+    since, now = T0 + timedelta(days=183), T0 + timedelta(days=190)
+
+    changes = biggest_changes(past, WAVES, TEAMS, since=since, now=now)
+
+    assert list(zip(changes["team"], changes["score_before"], changes["score"], strict=True)) == [
+        ("Checkout", 1.0, 2.0),
+        ("Billing", 2.0, 2.5),
+    ]
+    assert list(changes["wave_id_before"]) == [2, 1]
+    assert first_results(past, WAVES, since=since, now=now) == [3]
+
+
 def test_it_reports_no_change_when_nothing_moved():
     past = history((1, 1, "investment", 1.5, 5))
 
