@@ -18,7 +18,7 @@ from collectors.models import CIToken, CollectionRun
 from collectors.models.runs import Collector
 from collectors.models.tokens import TOKEN_PREFIX, token_digest
 from collectors.records import Outcome, SignalRecord
-from collectors.services import run_record, run_start
+from collectors.services import run_opened, run_record
 from collectors.storable import unstorable
 
 SCHEMA_FILE = DATA / "ci-evidence.schema.json"
@@ -108,7 +108,7 @@ def _observed_at(raw: str | None, now: datetime, index: int) -> datetime:
 
 def ci_evidence_push(*, token: CIToken, payload: Any) -> PushResult:
     """Check the body against the schema and the token's repository, then store the signals as a CI run.
-    Everything is checked before the run is created."""
+    Everything is checked before the run is created; a failure after that closes the run as failed."""
     _validate(payload)
     repository = token.repository
     claimed = payload.get("repository")
@@ -129,12 +129,11 @@ def ci_evidence_push(*, token: CIToken, payload: Any) -> PushResult:
         for index, item in enumerate(payload["signals"])
     ]
     source_url = pipeline.get("run_url", "")
-    run = run_start(source=repository, collector=Collector.CI, trigger=CollectionRun.Trigger.PUSH, source_url=source_url)
-    # A push reports some keys, not a full set: it is never "complete", so earlier pushed keys stay current.
-    run_record(
-        run=run, source=repository, outcome=Outcome(signals=tuple(records), source_url=source_url, complete=False), now=now
-    )
-    token.last_used_at = now
-    token.save(update_fields=["last_used_at"])
-    stored = list(run.signals.order_by("id").values("id", "key", "value", "observed_at"))
+    with run_opened(source=repository, collector=Collector.CI, trigger=CollectionRun.Trigger.PUSH, source_url=source_url) as run:
+        # A push reports some keys, not a full set: it is never "complete", so earlier pushed keys stay current.
+        outcome = Outcome(signals=tuple(records), source_url=source_url, complete=False)
+        run_record(run=run, source=repository, outcome=outcome, now=now)
+        token.last_used_at = now
+        token.save(update_fields=["last_used_at"])
+        stored = list(run.signals.order_by("id").values("id", "key", "value", "observed_at"))
     return PushResult(run=run, signals=[{**row, "observed_at": row["observed_at"].isoformat()} for row in stored])

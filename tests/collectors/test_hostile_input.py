@@ -1,5 +1,6 @@
 """Hostile input to the CI push and to cluster dumps: numbers that are not finite, text that is not Unicode, dates
-outside 1970-2100. Each is refused with a message naming the field, stores nothing and leaves no run open."""
+outside 1970-2100. Each is refused with a message naming the field, stores nothing and leaves no run open; a
+failure after a run was created closes it."""
 
 import html
 import json
@@ -117,6 +118,20 @@ def test_the_dates_at_the_edges_of_the_range_are_accepted(client, token):
     assert push(client, data, token).status_code == 201
 
 
+def test_a_push_that_fails_after_its_run_was_created_closes_the_run(client, token, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("evidence evaluation broke")
+
+    monkeypatch.setattr(services, "evidence_evaluate", broken)
+    with pytest.raises(RuntimeError):
+        push(client, body(OK), token)
+
+    run = CollectionRun.objects.get()
+    assert run.status == CollectionRun.Status.FAILED and run.finished_at is not None
+    assert "RuntimeError: evidence evaluation broke" in run.error
+    assert not Signal.objects.exists()  # the signals were rolled back with the run's figures
+
+
 # --- cluster dumps -----------------------------------------------------------------------------------------
 
 
@@ -198,6 +213,46 @@ def test_a_hostile_snapshot_file_is_a_failed_run_with_the_reason(cluster, tmp_pa
     assert run.status == CollectionRun.Status.FAILED and message in run.error
     assert not Signal.objects.exists()
     assert not CollectionRun.objects.running().exists()
+
+
+GOOD_DUMP = {
+    "apiVersion": "v1",
+    "kind": "List",
+    "items": [
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "checkout", "labels": {"team": "checkout"}}},
+        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api", "namespace": "checkout"}},
+    ],
+}
+
+
+def test_an_upload_that_fails_after_its_run_was_created_closes_the_run(staff, cluster, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("evidence evaluation broke")
+
+    monkeypatch.setattr(services, "evidence_evaluate", broken)
+    with pytest.raises(RuntimeError):
+        upload = SimpleUploadedFile("d.json", json.dumps(GOOD_DUMP).encode())
+        staff.post(f"/collect/clusters/{cluster.pk}/upload/", {"dump": upload})
+
+    run = CollectionRun.objects.get()
+    assert run.status == CollectionRun.Status.FAILED and "evidence evaluation broke" in run.error
+    assert not Signal.objects.exists()
+
+
+def test_a_collection_that_fails_while_storing_closes_its_run(cluster, tmp_path, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("evidence evaluation broke")
+
+    snapshot = tmp_path / "cluster.json"
+    snapshot.write_text(json.dumps(GOOD_DUMP))
+    cluster.snapshot_path = str(snapshot)
+    cluster.save()
+    monkeypatch.setattr(services, "evidence_evaluate", broken)
+    with pytest.raises(RuntimeError):
+        services.cluster_collect(cluster=cluster)
+
+    run = CollectionRun.objects.get()
+    assert run.status == CollectionRun.Status.FAILED and "RuntimeError: evidence evaluation broke" in run.error
 
 
 # --- the checks themselves ---------------------------------------------------------------------------------
