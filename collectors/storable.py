@@ -1,4 +1,5 @@
-"""Whether JSON from outside (a CI push, a cluster dump) can be stored and read back.
+"""Whether JSON from outside (a CI push, a cluster dump) can be stored and read back, and making stored values
+readable again.
 
 JSON itself has no NaN or Infinity, but Python's parser reads those literals, and a number such as 1e400 becomes
 an infinite float; neither can be stored as JSON. A `\\ud800` escape is valid JSON but gives a lone surrogate, a
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+REPLACEMENT = "\ufffd"
 
 
 @dataclass(frozen=True)
@@ -107,3 +109,26 @@ def unstorable(document: Any, root: Path = ()) -> Unstorable | None:
         elif isinstance(value, list | tuple):
             stack.extend(reversed([((*path, index), child) for index, child in enumerate(value)]))
     return None
+
+
+def readable(value: Any) -> Any:
+    """A stored JSON value made safe to render: lone surrogates in strings and keys become U+FFFD and numbers that
+    are not finite become None. Values that need nothing are returned as they are."""
+    if isinstance(value, str):
+        return readable_text(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {readable_text(str(k)): readable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [readable(v) for v in value]
+    return value
+
+
+def readable_text(text: str) -> str:
+    """The text with each lone surrogate replaced by U+FFFD, so it can be rendered and encoded."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join(REPLACEMENT if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    return text

@@ -1,6 +1,6 @@
 """Hostile input to the CI push and to cluster dumps: numbers that are not finite, text that is not Unicode, dates
 outside 1970-2100. Each is refused with a message naming the field, stores nothing and leaves no run open; a
-failure after a run was created closes it."""
+failure after a run was created closes it; and values stored before these checks cannot break the pages."""
 
 import html
 import json
@@ -14,7 +14,7 @@ from collectors import services
 from collectors.dump import DumpError, parse_dump
 from collectors.models import CollectionRun, Signal
 from collectors.pushed import ci_token_issue
-from collectors.storable import NonFinite, non_finite_constant, unstorable
+from collectors.storable import NonFinite, non_finite_constant, readable, unstorable
 
 pytestmark = pytest.mark.django_db
 PUSH = "/api/v1/evidence/"
@@ -255,6 +255,46 @@ def test_a_collection_that_fails_while_storing_closes_its_run(cluster, tmp_path,
     assert run.status == CollectionRun.Status.FAILED and "RuntimeError: evidence evaluation broke" in run.error
 
 
+# --- values stored before the checks ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def stored_surrogates(repository):
+    """A signal written directly with what the push now refuses; SQLite keeps it (JSON stores it as an escape)."""
+    run = services.run_start(source=repository, collector="ci", trigger="push")
+    run.finish(status=CollectionRun.Status.OK, skipped=[{"what": "x\ud800", "reason": "\udc00"}])
+    return Signal.objects.create(
+        run=run,
+        team=repository.team,
+        repository=repository,
+        source_key=run.source_key,
+        collector="ci",
+        key="ci.deploys_per_week",
+        value="fast\ud800",
+        detail={"label": "a\udfffb", "\ud800": [1]},
+        observed_at=run.started_at,
+    )
+
+
+def test_stored_lone_surrogates_do_not_break_the_evidence_page_or_the_signals_api(staff, stored_surrogates, app_team):
+    page = staff.get(f"/evidence/teams/{app_team.pk}/")
+    assert page.status_code == 200
+    assert "fast\ufffd" in page.content.decode() and "a\ufffdb" in page.content.decode()
+
+    answer = staff.get(f"/api/v1/orgs/acme/teams/{app_team.pk}/signals/")
+    assert answer.status_code == 200, answer.content
+    (signal,) = answer.json()["results"]
+    assert signal["value"] == "fast\ufffd"
+    assert signal["detail"] == {"label": "a\ufffdb", "\ufffd": [1]}
+
+    assert staff.get(f"/collect/?org={app_team.organization.slug}").status_code == 200
+
+
+def test_stored_lone_surrogates_do_not_break_a_later_push_evaluating_them(client, token, stored_surrogates):
+    assert push(client, body(OK), token).status_code == 201
+    assert not CollectionRun.objects.running().exists()
+
+
 # --- the checks themselves ---------------------------------------------------------------------------------
 
 
@@ -271,3 +311,7 @@ def test_the_check_walks_documents_nested_deeper_than_the_recursion_limit():
     for _ in range(5000):
         document = [document]
     assert unstorable(document).problem.startswith("contains a lone surrogate")
+
+
+def test_readable_replaces_what_cannot_be_rendered():
+    assert readable({"\ud800": ["a\udc00", float("inf"), 2.5, "ok"]}) == {"\ufffd": ["a\ufffd", None, 2.5, "ok"]}
