@@ -1,4 +1,5 @@
-"""Checking an uploaded `kubectl get -o json` dump before anything reads it: size, JSON, and the shape of each item."""
+"""Checking an uploaded `kubectl get -o json` dump before anything reads it: size, JSON, values that cannot be
+stored (numbers that are not finite, text that is not Unicode), and the shape of each item."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from collectors.errors import CollectorError
+from collectors.storable import non_finite_constant, unstorable
 
 HOW_TO_EXPORT = "kubectl get crd,namespaces,deployments,statefulsets,daemonsets,networkpolicies,hpa -A -o json > cluster.json"
 WORKLOADS = frozenset({("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet")})
@@ -16,10 +18,6 @@ class DumpError(CollectorError):
     """The dump cannot be used; the message tells the person who uploaded it what is wrong."""
 
     source = "kubernetes-dump"
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 def _check_mapping(value: Any, where: str, *, of_strings: bool = False) -> None:
@@ -62,7 +60,7 @@ def parse_dump(data: bytes | str, *, max_bytes: int) -> list[Mapping[str, Any]]:
     except UnicodeDecodeError as exc:
         raise DumpError("The file is not UTF-8 text; export it with `kubectl get ... -o json`.") from exc
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
+        document = json.loads(text, parse_constant=non_finite_constant)
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string"):
             raise DumpError(
@@ -73,6 +71,10 @@ def parse_dump(data: bytes | str, *, max_bytes: int) -> list[Mapping[str, Any]]:
         raise DumpError("The JSON is nested too deeply to be a Kubernetes export.") from exc
     except ValueError as exc:
         raise DumpError(f"The file is not usable JSON: {exc}.") from exc
+    # Names, labels and annotations end up in signals and run notes: every number and string must be storable.
+    found = unstorable(document)
+    if found is not None:
+        raise DumpError(f"The dump holds a value that cannot be stored: {found}.")
     if not isinstance(document, dict):
         raise DumpError("The file must hold a JSON object: the List that `kubectl get -o json` prints.")
     if "items" in document:

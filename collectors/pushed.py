@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -18,10 +18,13 @@ from collectors.models import CIToken, CollectionRun
 from collectors.models.runs import Collector
 from collectors.models.tokens import TOKEN_PREFIX, token_digest
 from collectors.records import Outcome, SignalRecord
-from collectors.services import run_record, run_start
+from collectors.services import run_opened, run_record
+from collectors.storable import unstorable
 
 SCHEMA_FILE = DATA / "ci-evidence.schema.json"
 CLOCK_SKEW = timedelta(minutes=5)
+# observed_at must fall in these years (in UTC); the schema's description says so.
+OBSERVED_YEARS = (1970, 2100)
 
 
 class PushError(Exception):
@@ -65,7 +68,16 @@ def ci_token_check(authorization: str) -> CIToken:
     return found
 
 
+def _refuse(where: str, pointer: str, problem: str) -> PushError:
+    """A 400 naming the field: `where` as `signals[2].detail.latency`, `pointer` as schema errors give paths."""
+    return PushError(400, "invalid_body", f"{where}: {problem}", [{"path": pointer, "message": problem}])
+
+
 def _validate(payload: Any) -> None:
+    # First what no schema can say: a NaN/Infinity literal, a number that overflowed, text that cannot be stored.
+    found = unstorable(payload)
+    if found is not None:
+        raise _refuse(found.dotted, found.pointer, found.problem)
     validator = jsonschema.Draft202012Validator(ci_evidence_schema(), format_checker=jsonschema.FormatChecker())
     errors = sorted(validator.iter_errors(payload), key=lambda e: list(e.absolute_path))
     if errors:
@@ -73,22 +85,30 @@ def _validate(payload: Any) -> None:
         raise PushError(400, "invalid_body", "The body does not match the CI evidence schema.", details)
 
 
-def _observed_at(raw: str | None, now: datetime) -> datetime:
+def _observed_at(raw: str | None, now: datetime, index: int) -> datetime:
     if raw is None:
         return now
+    where, pointer = f"signals[{index}].observed_at", f"/signals/{index}/observed_at"
     try:
         parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise PushError(400, "invalid_body", f"observed_at {raw!r} is not an RFC 3339 date and time.") from exc
+        raise _refuse(where, pointer, f"{raw!r} is not an RFC 3339 date and time.") from exc
     if parsed.tzinfo is None:
-        raise PushError(400, "invalid_body", f"observed_at {raw!r} needs a time zone.")
+        raise _refuse(where, pointer, f"{raw!r} needs a time zone.")
+    first, last = OBSERVED_YEARS
+    year = parsed.year
+    if first <= year <= last:  # only a year in range is converted: year 1 or 9999 could overflow on the way to UTC
+        year = parsed.astimezone(UTC).year
+    if not first <= year <= last:
+        raise _refuse(where, pointer, f"year {year} is outside {first}-{last}.")
     if parsed > now + CLOCK_SKEW:
-        raise PushError(400, "invalid_body", f"observed_at {raw!r} lies in the future.")
+        raise _refuse(where, pointer, f"{raw!r} lies in the future.")
     return parsed
 
 
 def ci_evidence_push(*, token: CIToken, payload: Any) -> PushResult:
-    """Check the body against the schema and the token's repository, then store the signals as a CI run."""
+    """Check the body against the schema and the token's repository, then store the signals as a CI run.
+    Everything is checked before the run is created; a failure after that closes the run as failed."""
     _validate(payload)
     repository = token.repository
     claimed = payload.get("repository")
@@ -104,17 +124,16 @@ def ci_evidence_push(*, token: CIToken, payload: Any) -> PushResult:
             detail={**(item.get("detail") or {}), **({"pipeline": provenance} if provenance else {})},
             path=item.get("path", ""),
             endpoint="POST /api/v1/evidence/",
-            observed_at=_observed_at(item.get("observed_at"), now),
+            observed_at=_observed_at(item.get("observed_at"), now, index),
         )
-        for item in payload["signals"]
+        for index, item in enumerate(payload["signals"])
     ]
     source_url = pipeline.get("run_url", "")
-    run = run_start(source=repository, collector=Collector.CI, trigger=CollectionRun.Trigger.PUSH, source_url=source_url)
-    # A push reports some keys, not a full set: it is never "complete", so earlier pushed keys stay current.
-    run_record(
-        run=run, source=repository, outcome=Outcome(signals=tuple(records), source_url=source_url, complete=False), now=now
-    )
-    token.last_used_at = now
-    token.save(update_fields=["last_used_at"])
-    stored = list(run.signals.order_by("id").values("id", "key", "value", "observed_at"))
+    with run_opened(source=repository, collector=Collector.CI, trigger=CollectionRun.Trigger.PUSH, source_url=source_url) as run:
+        # A push reports some keys, not a full set: it is never "complete", so earlier pushed keys stay current.
+        outcome = Outcome(signals=tuple(records), source_url=source_url, complete=False)
+        run_record(run=run, source=repository, outcome=outcome, now=now)
+        token.last_used_at = now
+        token.save(update_fields=["last_used_at"])
+        stored = list(run.signals.order_by("id").values("id", "key", "value", "observed_at"))
     return PushResult(run=run, signals=[{**row, "observed_at": row["observed_at"].isoformat()} for row in stored])

@@ -14,6 +14,7 @@ from assessor.scoring.frames import EVIDENCE_COLUMNS
 from collectors.models import CollectionRun, Evaluation, Evidence, Signal
 from collectors.models.runs import source_key_for
 from collectors.rules import SignalFact
+from collectors.storable import readable
 
 _EVIDENCE_DTYPES = {
     "team_id": "int64",
@@ -70,17 +71,23 @@ def signal_facts(*, team_ids: Iterable[int]) -> list[SignalFact]:
         .current()
         .values_list("id", "team_id", "key", "value", "observed_at", "repository__is_platform_repo")
     )
-    return [SignalFact(*row) for row in rows]
+    return [SignalFact(id_, team_id, key, readable(value), *rest) for id_, team_id, key, value, *rest in rows]
+
+
+def _readable(signal: Signal) -> Signal:
+    """The signal's JSON as it can be rendered. Rows stored before pushes and dumps were checked may hold lone
+    surrogates (SQLite keeps them in JSON as `\\ud800` escapes); they show as U+FFFD instead of failing the page
+    and the API for everyone (a non-finite number would show as None). Text columns cannot hold lone surrogates
+    (neither database driver writes them), so only value and detail need this."""
+    signal.value = readable(signal.value)
+    signal.detail = readable(signal.detail)
+    return signal
 
 
 def signals_for_team(team: Team) -> list[Signal]:
     """The team's latest signals with their run and source, for the team's evidence page."""
-    return list(
-        Signal.objects.filter(team=team)
-        .current()
-        .select_related("run", "repository", "cluster")
-        .order_by("key", "namespace", "id")
-    )
+    signals = Signal.objects.filter(team=team).current().select_related("run", "repository", "cluster")
+    return [_readable(signal) for signal in signals.order_by("key", "namespace", "id")]
 
 
 def evidence_for_team(team: Team) -> list[Evidence]:
@@ -93,7 +100,8 @@ def evidenced_capabilities_frame(*, team_ids: Iterable[int] | None = None) -> pd
     signals = Signal.objects.filter(key__startswith="cluster.capability.", value=True)
     if team_ids is not None:
         signals = signals.filter(team_id__in=list(team_ids))
-    rows = {(team_id, detail.get("domain")) for team_id, detail in signals.current().values_list("team_id", "detail")}
+    pairs = signals.current().values_list("team_id", "detail")
+    rows = {(team_id, readable(detail).get("domain")) for team_id, detail in pairs if isinstance(detail, dict)}
     return pd.DataFrame(sorted(r for r in rows if r[1]), columns=["team_id", "capability"])
 
 
@@ -122,4 +130,7 @@ def sources_overview(organization: Organization) -> list[SourceRow]:
 
 
 def recent_runs(organization: Organization, *, limit: int = 30) -> list[CollectionRun]:
-    return list(CollectionRun.objects.for_organization(organization.pk).select_related("team", "repository", "cluster")[:limit])
+    runs = list(CollectionRun.objects.for_organization(organization.pk).select_related("team", "repository", "cluster")[:limit])
+    for run in runs:  # what was skipped names namespaces and files from outside; see _readable
+        run.skipped, run.notes = readable(run.skipped), readable(run.notes)
+    return runs

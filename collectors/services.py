@@ -7,14 +7,16 @@ Celery task can reschedule.
 
 from __future__ import annotations
 
+import logging
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from assessor.models import Cluster, Membership, Organization, Repository, Team
@@ -29,8 +31,10 @@ from collectors.kubernetes import ClusterReader, api_client_for, collect_cluster
 from collectors.models import CollectionRun, Evaluation, Signal, SourceState
 from collectors.models.runs import Collector, source_key_for
 from collectors.records import Outcome, SignalRecord, Skipped
+from collectors.storable import printable
 
 STUCK_AFTER = timedelta(hours=2)
+logger = logging.getLogger(__name__)
 
 Source = Repository | Cluster
 
@@ -57,6 +61,50 @@ def run_start(*, source: Source, collector: str, trigger: str, source_url: str =
         job_id=job_id,
         started_at=now,
     )
+
+
+@contextmanager
+def run_opened(
+    *, source: Source, collector: str, trigger: str, source_url: str = "", job_id: str = ""
+) -> Iterator[CollectionRun]:
+    """`run_start`, and if anything in the block raises while the run is still running, the run is closed as
+    failed with the exception as its reason before the exception goes on; no request or task leaves a run open.
+    (BaseExceptions such as SystemExit, a worker being stopped, are left to the stuck-run and redelivery checks.)"""
+    run = run_start(source=source, collector=collector, trigger=trigger, source_url=source_url, job_id=job_id)
+    try:
+        yield run
+    except Exception as exc:
+        run_abandon(run=run, error=exc)
+        raise
+
+
+def run_abandon(*, run: CollectionRun, error: BaseException) -> None:
+    """Close a run that is still running as failed because of `error`. Changes nothing when it already finished
+    (its status in the database decides: a rolled-back `run_record` may have left the instance saying otherwise)."""
+    if isinstance(error, CollectorError):
+        reason, retryable = str(error), error.retryable
+    else:
+        reason, retryable = f"Unexpected error: {error.__class__.__name__}: {error}", False
+    fields = {
+        "status": CollectionRun.Status.FAILED,
+        "finished_at": timezone.now(),
+        "error": _reason(reason),
+        "retryable": retryable,
+        "complete": False,
+    }
+    try:
+        closed = CollectionRun.objects.running().filter(pk=run.pk).update(**fields)
+    except DatabaseError:  # the database itself is the problem: the stuck-run check closes it later
+        logger.exception("Could not mark collection run %s as failed", run.pk)
+        return
+    if closed:
+        for name, value in fields.items():
+            setattr(run, name, value)
+
+
+def _reason(text: str) -> str:
+    """An error message as a run can store it, whatever text the exception carried."""
+    return printable(text).replace("\x00", "")
 
 
 def _subject(source: Source, signal: SignalRecord) -> str:
@@ -122,7 +170,7 @@ def run_record(*, run: CollectionRun, source: Source, outcome: Outcome, now: dat
             signal_count=len(rows),
             complete=error is None and outcome.complete,
             skipped=[{"what": s.what, "reason": s.reason} for s in skipped],
-            error=str(error) if error else "",
+            error=_reason(str(error)) if error else "",
             retryable=bool(error and error.retryable),
             source_url=(outcome.source_url or run.source_url)[:1000],
         )
@@ -157,7 +205,7 @@ def _confirmed_unchanged(run: CollectionRun, source: Source) -> list[SignalRecor
 
 
 def run_fail(*, run: CollectionRun, error: CollectorError) -> CollectionRun:
-    run.finish(status=CollectionRun.Status.FAILED, error=str(error), retryable=error.retryable, complete=False)
+    run.finish(status=CollectionRun.Status.FAILED, error=_reason(str(error)), retryable=error.retryable, complete=False)
     return run
 
 
@@ -172,20 +220,18 @@ def _collect(
     after: Callable[[CollectionRun, Outcome], None] | None = None,
     job_id: str = "",
 ) -> CollectionRun:
-    run = run_start(source=source, collector=collector, trigger=trigger, source_url=source_url, job_id=job_id)
-    try:
-        outcome = adapter()
-    except CollectorError as exc:
-        run_fail(run=run, error=exc)
-        if raise_retryable and exc.retryable:
-            raise
-        return run
-    except Exception as exc:  # a defect rather than an outside fault: close the run, then let it surface
-        run_fail(run=run, error=CollectorError(f"Unexpected error: {exc.__class__.__name__}: {exc}"))
-        raise
-    run_record(run=run, source=source, outcome=outcome)
-    if after is not None:
-        after(run, outcome)
+    # Any other exception is a defect rather than an outside fault: run_opened closes the run, then it surfaces.
+    with run_opened(source=source, collector=collector, trigger=trigger, source_url=source_url, job_id=job_id) as run:
+        try:
+            outcome = adapter()
+        except CollectorError as exc:
+            run_fail(run=run, error=exc)
+            if raise_retryable and exc.retryable:
+                raise
+            return run
+        run_record(run=run, source=source, outcome=outcome)
+        if after is not None:
+            after(run, outcome)
     if raise_retryable and outcome.error is not None and outcome.error.retryable:
         raise outcome.error
     return run
@@ -297,10 +343,10 @@ def cluster_collect(
 def cluster_dump_import(*, cluster: Cluster, data: bytes, filename: str) -> CollectionRun:
     """Use an uploaded dump. A dump that cannot be used raises DumpError before any run is recorded."""
     outcome = collect_cluster_dump(data, team_label=cluster.team_label, source=f"upload {filename}")
-    run = run_start(
+    with run_opened(
         source=cluster, collector=Collector.KUBERNETES, trigger=CollectionRun.Trigger.UPLOAD, source_url=outcome.source_url
-    )
-    return run_record(run=run, source=cluster, outcome=outcome)
+    ) as run:
+        return run_record(run=run, source=cluster, outcome=outcome)
 
 
 def organization_sources(organization: Organization) -> list[Source]:

@@ -1,7 +1,8 @@
 """POST /api/v1/evidence/: a CI pipeline pushes signals for its repository (collectors/data/ci-evidence.schema.json).
 
 Authenticated by the repository's CI token as `Authorization: Bearer <token>`, not by an API token. The
-body is read here, within its size limit, before anything is parsed.
+body is read here, within its size limit, before anything is parsed; NaN and Infinity literals are kept
+as markers so that the push refuses them naming the field (collectors.storable).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from assessor.api.base import ApiView
 from assessor.api.errors import ApiError
 from collectors import conf
 from collectors.pushed import PushError, ci_evidence_push, ci_token_check
+from collectors.storable import non_finite_constant
 
 
 class CiSignalOut(serializers.Serializer):
@@ -67,7 +69,7 @@ class CiEvidencePush(ApiView):
             if len(body) > limit:
                 raise _too_large(limit)
             try:
-                payload = jsonsafe.loads(body)
+                payload = jsonsafe.loads(body, parse_constant=non_finite_constant)
             except (ValueError, UnicodeDecodeError) as exc:
                 raise ApiError(400, f"The body is not valid JSON: {exc}.", code="invalid_json") from exc
             result = ci_evidence_push(token=token, payload=payload)
