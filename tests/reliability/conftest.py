@@ -1,8 +1,11 @@
-"""Fixtures of the reliability tests: an open wave with invitations, snapshots of stored rows, and a tally of
-generated inputs and injected faults, printed at the end of the run (the figures in RELIABILITY.md)."""
+"""Fixtures of the reliability tests: an open wave with invitations, snapshots of stored rows, a check for
+values no store can hold, and a tally of generated inputs and injected faults, printed at the end of the run
+(the figures in RELIABILITY.md)."""
 
 from __future__ import annotations
 
+import json
+import math
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
@@ -98,3 +101,35 @@ def survey_snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         )
     )
     return responses, answers
+
+
+# --- values a store cannot hold (the CI push and cluster dumps must refuse them) ----------------------------
+
+OVERFLOW = "\u0001overflow"  # a string the fuzz tests write into the JSON text as 1e400, read as an infinite float
+
+
+def with_overflow(text: str) -> str:
+    """The JSON text with each OVERFLOW string written as the number 1e400."""
+    return text.replace(json.dumps(OVERFLOW), "1e400")
+
+
+def holds_unstorable(text: str) -> bool | None:
+    """Whether JSON text holds a number that is not finite or a string or key that is not storable text (a lone
+    surrogate, a NUL), read independently of collectors.storable; None when Python cannot parse it at all."""
+    try:
+        document = json.loads(text)  # NaN and Infinity literals become floats here
+    except (ValueError, RecursionError):
+        return None
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.values())
+            stack.extend(value.keys())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and ("\x00" in value or any("\ud800" <= c <= "\udfff" for c in value)):
+            return True
+    return False

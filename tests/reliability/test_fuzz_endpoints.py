@@ -1,24 +1,39 @@
 """Random and hostile requests to the write endpoints the web form's fuzz tests do not reach: the API's
-PUT /api/v1/responses/<token>/ and POST .../submit/, and the CI evidence push POST /api/v1/evidence/.
-Each must answer with a 2xx or a 4xx carrying a JSON error, never a 5xx, and a rejected request must
-leave every stored response, answer, run and signal as it was."""
+PUT /api/v1/responses/<token>/ and POST .../submit/, the CI evidence push POST /api/v1/evidence/ and the
+cluster dump upload. Each must answer with a 2xx/3xx or a 4xx with its reason, never a 5xx, a rejected
+request must leave every stored response, answer, run and signal as it was, and no request leaves a run
+running. Pushes and dumps also carry what cannot be stored (NaN, Infinity, 1e400, lone surrogates, NUL),
+extreme dates and deep nesting; those are always refused."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
+from datetime import timezone as tz
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessor.models import Repository, Team
+from assessor.models import Cluster, Repository, Team
 from collectors.models import CIToken, CollectionRun, Signal
 from collectors.pushed import ci_token_issue
 from surveys import conf
 from surveys.instruments import read_instrument_file
-from tests.reliability.conftest import EXAMPLES, FUZZ, SERVER_ERRORS, STATUSES, survey_snapshot
+from tests.reliability.conftest import (
+    EXAMPLES,
+    FUZZ,
+    OVERFLOW,
+    SERVER_ERRORS,
+    STATUSES,
+    holds_unstorable,
+    survey_snapshot,
+    with_overflow,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -131,16 +146,56 @@ def test_api_answering_with_a_forged_token_is_a_404_and_writes_nothing(client, i
 # --- CI evidence push --------------------------------------------------------------------------------------
 
 PUSH_ALLOWED = {201, 400, 401, 403, 413, 415, 422}
+surrogates = st.text(st.characters(categories=["Cs"]), min_size=1, max_size=3)  # two may pair up into a real character
+# What JSON text can carry but no store can hold: json.dumps writes NaN/Infinity for these floats, OVERFLOW becomes 1e400.
+unstorable_leaf = st.one_of(
+    st.sampled_from([float("nan"), float("inf"), float("-inf"), OVERFLOW, "a\x00b"]),
+    st.tuples(st.text(max_size=5), surrogates, st.text(max_size=5)).map("".join),
+)
+
+
+def deep(depth: int, leaf: Any) -> Any:
+    """`leaf` inside `depth` levels of alternating lists and objects."""
+    for level in range(depth):
+        leaf = [leaf] if level % 2 else {"d": leaf}
+    return leaf
+
+
+hostile_values = st.one_of(
+    st.recursive(
+        json_leaf | unstorable_leaf,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8) | surrogates, inner, max_size=4),
+        max_leaves=10,
+    ),
+    st.builds(deep, st.integers(1, 90), json_leaf | unstorable_leaf),  # around the 64 levels a body may nest
+)
+_OFFSETS = st.integers(-1439, 1439).map(lambda minutes: tz(timedelta(minutes=minutes)))
+extreme_dates = st.one_of(
+    st.sampled_from(
+        [
+            "0001-01-01T00:00:00Z",
+            "0001-01-01T00:00:00+23:59",
+            "9999-12-31T23:59:59-23:59",
+            "1969-12-31T23:59:59Z",
+            "1970-01-01T00:00:00+00:01",
+            "1970-01-01T00:00:00Z",
+            "2100-12-31T23:59:59Z",
+            "2101-01-01T00:00:00Z",
+        ]
+    ),
+    st.builds(lambda when, offset: when.replace(tzinfo=offset).isoformat(), st.datetimes(), _OFFSETS),
+)
 signal_items = st.one_of(
     st.fixed_dictionaries(
         {"key": st.sampled_from(["ci.deploys_per_week", "ci.lead_time_hours", "ci.standard_pipeline"]) | st.text(max_size=80)},
         optional={
-            "value": json_values,
-            "detail": json_values,
+            "value": hostile_values,
+            "detail": hostile_values,
             "observed_at": st.sampled_from(["2026-11-01T10:00:00Z", "yesterday", "9999-99-99", "", "2026-02-30T00:00:00"])
+            | extreme_dates
             | st.text(max_size=30)
             | st.integers(),
-            "path": json_values,
+            "path": hostile_values,
             "unknown": json_values,
         },
     ),
@@ -154,10 +209,26 @@ near_valid_signals = st.fixed_dictionaries(
     },
     optional={"observed_at": st.sampled_from(["2026-11-01T10:00:00Z", "2026-11-01", "not a date"])},
 )
+# Valid but for one hostile part: a value, something in detail, a date, a path or the pipeline's name.
+hostile_signals = st.fixed_dictionaries(
+    {
+        "key": st.sampled_from(["ci.deploys_per_week", "ci.lead_time_hours", "ci.x"]),
+        "value": st.integers(0, 100) | unstorable_leaf,
+    },
+    optional={
+        "detail": st.dictionaries(st.text(max_size=8) | surrogates, hostile_values, max_size=3),
+        "observed_at": extreme_dates,
+        "path": st.text(max_size=10) | unstorable_leaf,
+    },
+)
 push_bodies = st.one_of(
     st.fixed_dictionaries(
         {"schema": st.just("ci-evidence/1"), "signals": st.lists(near_valid_signals, min_size=1, max_size=4)},
         optional={"repository": st.sampled_from(["acme/checkout", "checkout", "other/repo"])},
+    ),
+    st.fixed_dictionaries(
+        {"schema": st.just("ci-evidence/1"), "signals": st.lists(near_valid_signals | hostile_signals, min_size=1, max_size=4)},
+        optional={"pipeline": st.fixed_dictionaries({}, optional={"name": st.text(max_size=10) | unstorable_leaf})},
     ),
     st.fixed_dictionaries(
         {"signals": st.lists(signal_items, max_size=5) | json_values},
@@ -192,15 +263,42 @@ def _push(client: Any, data: bytes | str, token: str | None, content_type: str =
     return client.post("/api/v1/evidence/", data=data, content_type=content_type, **headers)
 
 
+def _out_of_range(body: Any) -> bool:
+    """Whether a signal's observed_at is a date with a time zone outside 1970-2100 in UTC (read independently)."""
+    signals = body.get("signals") if isinstance(body, dict) else None
+    for item in signals if isinstance(signals, list) else []:
+        raw = item.get("observed_at") if isinstance(item, dict) else None
+        try:
+            when = datetime.fromisoformat(raw) if isinstance(raw, str) else None
+        except ValueError:
+            continue
+        if when is None or when.tzinfo is None:
+            continue
+        try:
+            if not 1970 <= when.astimezone(UTC).year <= 2100:
+                return True
+        except OverflowError:
+            return True
+    return False
+
+
 @FUZZ
 @given(body=push_bodies)
 def test_ci_push_never_fails_and_a_rejected_push_stores_nothing(client, ci_token, body):
     EXAMPLES["POST /api/v1/evidence/ (JSON)"] += 1
     before = _push_snapshot()
-    reply = _push(client, json.dumps(body), ci_token)
+    data = with_overflow(json.dumps(body))
+    reply = _push(client, data, ci_token)
     _check_reply(reply, "ci-push", PUSH_ALLOWED)
+    assert not CollectionRun.objects.running().exists()
+    if holds_unstorable(data) or _out_of_range(body):
+        STATUSES[f"ci-push (unstorable value or date out of range) {reply.status_code}"] += 1
+        assert reply.status_code == 400, reply.content[:500]
     if reply.status_code != 201:
         assert _push_snapshot() == before
+    else:  # what was stored reads back as storable JSON
+        stored = Signal.objects.filter(run_id=reply.json()["run"]).values_list("value", "detail")
+        assert not holds_unstorable(json.dumps(list(stored)))
 
 
 @FUZZ
@@ -215,3 +313,56 @@ def test_ci_push_survives_arbitrary_bytes_and_headers(client, ci_token, raw, aut
         assert _push_snapshot() == before
     if authorization != "good":
         assert reply.status_code in {401, 413}
+    assert not CollectionRun.objects.running().exists()
+
+
+# --- cluster dump upload -----------------------------------------------------------------------------------
+
+text_or_hostile = st.text(max_size=12) | unstorable_leaf
+dump_metadata = st.fixed_dictionaries(
+    {"name": st.sampled_from(["checkout", "search", "web"]) | text_or_hostile},
+    optional={
+        "namespace": st.sampled_from(["checkout", "search"]),
+        "labels": st.dictionaries(st.sampled_from(["team", "app.kubernetes.io/name"]) | surrogates, text_or_hostile, max_size=2),
+        "annotations": st.dictionaries(st.text(max_size=8) | surrogates, text_or_hostile | hostile_values, max_size=2),
+    },
+)
+dump_items = st.one_of(
+    st.fixed_dictionaries({"apiVersion": st.just("v1"), "kind": st.just("Namespace"), "metadata": dump_metadata}),
+    st.fixed_dictionaries(
+        {"apiVersion": st.just("apps/v1"), "kind": st.sampled_from(["Deployment", "StatefulSet"]), "metadata": dump_metadata},
+        optional={"spec": st.fixed_dictionaries({}, optional={"replicas": st.integers(0, 5) | unstorable_leaf})},
+    ),
+)
+dump_documents = st.builds(
+    lambda items, pad: {"apiVersion": "v1", "kind": "List", "items": items, **({"x": pad} if pad is not None else {})},
+    st.lists(dump_items, max_size=5),
+    st.none() | hostile_values,
+)
+DUMP_ALLOWED = {302, 400}
+
+
+@pytest.fixture
+def dump_target(client, demo_org, rescores):
+    team = Team.objects.filter(organization=demo_org).order_by("pk").first()
+    client.force_login(User.objects.create_superuser("fuzz-admin", "fuzz@example.invalid", "pw"))
+    return f"/collect/clusters/{Cluster.objects.create(team=team, name='fuzz', team_label='team').pk}/upload/"
+
+
+@FUZZ
+@given(document=dump_documents)
+def test_dump_upload_never_fails_and_a_refused_dump_stores_nothing(client, dump_target, document):
+    EXAMPLES["POST /collect/clusters/<id>/upload/ (dumps)"] += 1
+    before = _push_snapshot()
+    data = with_overflow(json.dumps(document))
+    reply = client.post(dump_target, {"dump": SimpleUploadedFile("cluster.json", data.encode())})
+    STATUSES[f"dump-upload {reply.status_code}"] += 1
+    if reply.status_code >= 500:
+        SERVER_ERRORS["dump-upload"] += 1
+    assert reply.status_code in DUMP_ALLOWED, (reply.status_code, reply.content[:500])
+    assert not CollectionRun.objects.running().exists()
+    if holds_unstorable(data):
+        STATUSES[f"dump-upload (unstorable value) {reply.status_code}"] += 1
+        assert reply.status_code == 400 and "cannot be stored" in reply.content.decode()
+    if reply.status_code != 302:
+        assert _push_snapshot() == before

@@ -23,7 +23,7 @@ from collectors.dump import DumpError, listed_kinds, parse_dump
 from surveys import conf
 from surveys.instruments import InstrumentError, parse_instrument, read_instrument_file
 from surveys.issueforms import issue_answers, issue_form_definition, issue_form_instrument
-from tests.reliability.conftest import EXAMPLES, FUZZ_PURE
+from tests.reliability.conftest import EXAMPLES, FUZZ_PURE, OVERFLOW, STATUSES, holds_unstorable, with_overflow
 
 ISSUE_FORM_FILE = Path(conf.__file__).resolve().parent / "data" / "issue_forms" / "infrastructure.yaml"
 MODEL_DOC = load_yaml(Path(django_settings.MATURITY_MODEL_FILE).read_bytes())
@@ -319,3 +319,48 @@ def test_huge_dumps_are_refused_before_parsing_or_read_within_the_limit(copies, 
             parse_dump(data, max_bytes=200_000)
     else:
         assert len(parse_dump(data, max_bytes=200_000)) == copies
+
+
+DEEP = "\u0002deep"  # a string written into the JSON text as a hostile value nested thousands of levels deep
+surrogates = st.text(st.characters(categories=["Cs"]), min_size=1, max_size=3)
+dump_unstorable_values = st.one_of(
+    st.sampled_from([float("nan"), float("inf"), float("-inf"), OVERFLOW, "\x00", "ns\x00"]),
+    st.tuples(st.text(max_size=5), surrogates, st.text(max_size=5)).map("".join),
+    st.dictionaries(surrogates, st.text(max_size=5), min_size=1, max_size=2),  # a key that is not text
+    st.integers(1, 200).map(lambda depth: nested_nan(depth)),
+    st.just(DEEP),
+)
+
+
+def nested_nan(depth: int) -> Any:
+    value: Any = float("nan")
+    for _ in range(depth):
+        value = {"x": [value]}
+    return value
+
+
+def with_deep(text: str, depth: int) -> str:
+    return text.replace(json.dumps(DEEP), "[" * depth + "1e400" + "]" * depth)
+
+
+@FUZZ_PURE
+@given(data=st.data(), depth=st.integers(500, 5000))
+def test_dumps_with_unstorable_values_anywhere_are_refused_saying_where(data, depth):
+    EXAMPLES["collectors.dump.parse_dump (NaN, 1e400, lone surrogates, NUL, deep nesting)"] += 1
+    text = with_deep(with_overflow(json.dumps(mutate(DUMP, data, edits=2, values=dump_unstorable_values))), depth)
+    hostile = holds_unstorable(text)
+    kind = {True: "unstorable value", None: "too deep for Python's parser", False: "storable"}[hostile]
+    try:
+        parsed = parse_dump(text, max_bytes=200_000)
+    except DumpError as exc:
+        STATUSES[f"parse_dump ({kind}) DumpError"] += 1
+        message = str(exc)
+        message.encode("utf-8")  # the message can be shown and stored
+        if hostile:
+            assert "cannot be stored" in message, message
+        elif hostile is None:  # too deep for Python's parser
+            assert "nested too deeply" in message or "not valid JSON" in message, message
+        return
+    STATUSES[f"parse_dump ({kind}) accepted"] += 1
+    assert hostile is False  # whatever was accepted holds only storable values
+    cluster_signals(parsed, team_label="team", listed=listed_kinds(parsed))
