@@ -103,7 +103,7 @@ def _observed_at(raw: str | None, now: datetime, index: int) -> datetime:
         raise _refuse(where, pointer, f"year {year} is outside {first}-{last}.")
     if parsed > now + CLOCK_SKEW:
         raise _refuse(where, pointer, f"{raw!r} lies in the future.")
-    return parsed
+    return parsed.astimezone(UTC)  # stored in UTC: PostgreSQL refuses offsets beyond 15:59
 
 
 def ci_evidence_push(*, token: CIToken, payload: Any) -> PushResult:

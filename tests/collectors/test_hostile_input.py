@@ -8,6 +8,7 @@ import json
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from assessor.models import Repository
 from collectors import services
@@ -260,6 +261,8 @@ def test_a_collection_that_fails_while_storing_closes_its_run(cluster, tmp_path,
 
 @pytest.fixture
 def stored_surrogates(repository):
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL refuses lone surrogates in text and JSON, so such rows cannot be stored there")
     """A signal written directly with what the push now refuses; SQLite keeps it (JSON stores it as an escape)."""
     run = services.run_start(source=repository, collector="ci", trigger="push")
     run.finish(status=CollectionRun.Status.OK, skipped=[{"what": "x\ud800", "reason": "\udc00"}])
