@@ -91,6 +91,28 @@ CHROMIUM_ARGS = [
 ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
+def keep_screenshot(page: Any, name: str, *, full_page: bool = False) -> None:
+    """Keep a screenshot of the page in test-artifacts/ for people to look at.
+
+    The picture is a by-product, not an assertion: headless Chromium under load
+    sometimes answers "Unable to capture screenshot" while the page itself is fine.
+    It is tried three times, and a last failure is reported as a warning.
+    """
+    import warnings
+
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(3):
+        try:
+            page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
+            return
+        except PlaywrightError as error:
+            if attempt == 2:
+                warnings.warn(f"Screenshot {name} not kept: {error.message.splitlines()[0]}", stacklevel=2)
+            else:
+                page.wait_for_timeout(300 * (attempt + 1))
+
+
 @pytest.fixture
 def browser_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """A Playwright page in Debian's Chromium; skipped where none is installed, except in CI."""

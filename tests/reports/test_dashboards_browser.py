@@ -12,7 +12,7 @@ def test_every_dashboard_renders_its_charts_without_errors(browser_page, live_se
     from django.contrib.auth import get_user_model
 
     from assessor.models import Membership, Organization, Team
-    from tests.conftest import ARTIFACTS
+    from tests.conftest import keep_screenshot
 
     call_command("seed_demo", stdout=io.StringIO())
     organization = Organization.objects.get(slug="northwind")
@@ -40,7 +40,7 @@ def test_every_dashboard_renders_its_charts_without_errors(browser_page, live_se
         traces = page.evaluate(
             "Array.from(document.querySelectorAll('.js-plotly-plot')).map(function (el) { return el.data.length; })"
         )
-        page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=True)
+        keep_screenshot(page, f"dashboard-{name}.png", full_page=True)
         assert containers > 0, name
         assert drawn == containers, name
         assert all(count > 0 for count in traces), (name, traces)

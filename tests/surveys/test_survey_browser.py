@@ -13,7 +13,7 @@ def saved(page):
 
 
 def test_a_person_fills_in_the_survey_resumes_it_and_sees_the_result(browser_page, live_server, invite, rescores):
-    from tests.conftest import ARTIFACTS
+    from tests.conftest import keep_screenshot
 
     page = browser_page
     invitation = invite("checkout", "app_developer")
@@ -37,7 +37,7 @@ def test_a_person_fills_in_the_survey_resumes_it_and_sees_the_result(browser_pag
         page.get_by_role("button", name="Save and continue").click()
 
     assert "/step/targets/" in page.url
-    page.screenshot(path=str(ARTIFACTS / "survey-targets.png"), full_page=False)
+    keep_screenshot(page, "survey-targets.png", full_page=False)
     for aspect in ("investment", "adoption", "interfaces", "operations", "measurement"):
         page.locator(f"#q-target-{aspect}-3").check()
     page.get_by_role("button", name="Save and continue").click()
@@ -50,7 +50,7 @@ def test_a_person_fills_in_the_survey_resumes_it_and_sees_the_result(browser_pag
     page.select_option("#q-cap-data-wait-input", "weeks")
     saved(page)
     page.locator("#q-cap-web_portals-need").scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / "survey-cooperation.png"), full_page=False)
+    keep_screenshot(page, "survey-cooperation.png", full_page=False)
     page.get_by_label("What gets in the way when you need these services for your applications?").fill("Databases take weeks.")
     saved(page)
     page.get_by_role("button", name="Save and continue").click()
@@ -63,7 +63,7 @@ def test_a_person_fills_in_the_survey_resumes_it_and_sees_the_result(browser_pag
     assert "Thank you, your answers are in" in page.inner_text("h1")
     table = page.inner_text("table.result-table")
     assert "Investment" in table and "2.00" in table and "Measurement" in table and "1.00" in table
-    page.screenshot(path=str(ARTIFACTS / "survey-result.png"), full_page=True)
+    keep_screenshot(page, "survey-result.png", full_page=True)
 
     response = Response.objects.get()
     values = answer_values(response)
@@ -75,7 +75,7 @@ def test_a_person_fills_in_the_survey_resumes_it_and_sees_the_result(browser_pag
 
 
 def test_a_second_tab_is_told_its_copy_is_stale(browser_page, live_server, invite):
-    from tests.conftest import ARTIFACTS
+    from tests.conftest import keep_screenshot
 
     invitation = invite("catalog", "app_developer")
     first = browser_page
@@ -88,5 +88,5 @@ def test_a_second_tab_is_told_its_copy_is_stale(browser_page, live_server, invit
     alert = first.locator("#autosave-alert")
     alert.wait_for(state="visible")
     assert "This survey was changed in another tab or window; reload to see the latest answers." in alert.inner_text()
-    first.screenshot(path=str(ARTIFACTS / "survey-stale-tab.png"), full_page=False)
+    keep_screenshot(first, "survey-stale-tab.png", full_page=False)
     assert answer_values(Response.objects.get()) == {"about.team_size": "size_1_5"}
