@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
+from assessor.models.rescore import ALL_WAVES, PendingRescore
 from assessor.scoring.evidence import evidence_levels
 from assessor.scoring.rubric import Rubric, load_rubric
 from assessor.scoring.snapshot import assemble_scores
@@ -193,3 +197,52 @@ def scores_recompute(
         waves=scores["wave_id"].nunique(),
         rubric_version=rubric.version,
     )
+
+
+@dataclass(frozen=True)
+class DrainResult:
+    """What one batch of pending rescores did."""
+
+    pairs: int  # (team, wave) pairs claimed and rescored
+    written: int  # snapshots appended
+    again: int  # pairs marked again while the batch ran, left for the next one
+    waiting: int  # pending pairs not claimed by any batch after this one
+
+    def __str__(self) -> str:
+        return f"{self.pairs} pairs rescored, {self.written} snapshots written, {self.again} marked again, {self.waiting} waiting"
+
+
+def _claim(token: str, *, now: datetime, batch_size: int, stale_after: timedelta) -> list[tuple[int, int]]:
+    """Claim up to `batch_size` pending pairs nobody is rescoring (or whose batch went quiet) for this batch."""
+    free = Q(claim="") | Q(claimed_at__lt=now - stale_after)
+    ids = list(PendingRescore.objects.filter(free).order_by("requested_at", "id").values_list("id", flat=True)[:batch_size])
+    if not ids:
+        return []
+    PendingRescore.objects.filter(free, id__in=ids).update(claim=token, claimed_at=now, claimed_version=F("version"))
+    return list(PendingRescore.objects.filter(claim=token).values_list("team_id", "wave_id"))
+
+
+def rescore_pending(
+    *, batch_size: int = 1000, stale_after: timedelta = timedelta(minutes=10), now: datetime | None = None
+) -> DrainResult:
+    """Rescore one batch of pending (team, wave) pairs, one scoring call per wave, and clear the pairs whose
+    version did not move meanwhile. A failure releases the claim, so the next batch tries the pairs again."""
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    pairs = _claim(token, now=now, batch_size=batch_size, stale_after=stale_after)
+    written = 0
+    if pairs:
+        teams_by_wave: dict[int, set[int]] = defaultdict(set)
+        for team_id, wave_id in pairs:
+            teams_by_wave[wave_id].add(team_id)
+        try:
+            for wave_id, teams in sorted(teams_by_wave.items()):
+                waves = None if wave_id == ALL_WAVES else [wave_id]
+                written += scores_recompute(team_ids=teams, wave_ids=waves, now=now).written
+        except BaseException:
+            PendingRescore.objects.filter(claim=token).update(claim="", claimed_at=None, claimed_version=None)
+            raise
+        PendingRescore.objects.filter(claim=token, version=F("claimed_version")).delete()
+    again = PendingRescore.objects.filter(claim=token).update(claim="", claimed_at=None, claimed_version=None)
+    waiting = PendingRescore.objects.filter(claim="").count()
+    return DrainResult(pairs=len(pairs), written=written, again=again, waiting=waiting)

@@ -14,7 +14,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from reports import conf
-from reports.rescore import scores_recompute
+from reports.rescore import rescore_pending, scores_recompute
 from reports.services import RETRYABLE_EMAIL_ERRORS, SendResult, digest_send, reminders_send
 
 # SMTP trouble, and a database busy with another sender of the same emails (SQLite reports it as locked).
@@ -27,6 +27,26 @@ BACKOFF_MAX_SECONDS = 3600
 def rescore_teams(team_ids: list[int], wave_ids: list[int] | None = None) -> int:
     """Recompute score snapshots for these teams (and waves); returns how many snapshots were written."""
     return scores_recompute(team_ids=team_ids, wave_ids=wave_ids).written
+
+
+# Batches one task runs before it hands over to a fresh task, so a steady stream of saves cannot hold a worker.
+DRAIN_BATCHES = 20
+
+
+@shared_task(bind=True, name="reports.rescore_pending")
+def rescore_pending_task(self: Any) -> str:
+    """Rescore pending (team, wave) pairs batch after batch until none is left to claim."""
+    pairs = written = 0
+    for _ in range(DRAIN_BATCHES):
+        result = rescore_pending()
+        pairs += result.pairs
+        written += result.written
+        if result.pairs == 0 or (result.waiting == 0 and result.again == 0):
+            break
+    else:
+        if not self.request.is_eager:
+            self.apply_async()
+    return f"{pairs} pairs rescored, {written} snapshots written"
 
 
 def backoff(retries: int) -> int:

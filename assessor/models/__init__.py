@@ -11,6 +11,7 @@ from assessor.models.organization import (
     Team,
     TeamGroup,
 )
+from assessor.models.rescore import PendingRescore
 
 __all__ = [
     "Aspect",
@@ -22,6 +23,7 @@ __all__ = [
     "Membership",
     "ModelVersion",
     "Organization",
+    "PendingRescore",
     "Repository",
     "Team",
     "TeamGroup",
