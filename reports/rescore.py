@@ -142,11 +142,21 @@ def _snapshot_rows(scores: pd.DataFrame, revisions: list[int], *, rubric: Rubric
 
 
 def _insert_snapshots(rows: list[tuple[object, ...]]) -> None:
-    """Append rows in batches with plain INSERTs: snapshots are write-once, so no model instances are needed."""
+    """Append rows without model instances (snapshots are write-once): COPY on PostgreSQL, batched INSERTs elsewhere.
+
+    COPY goes through the driver's own cursor, so its errors are wrapped as Django's (a revision clash is still
+    an IntegrityError to the caller)."""
+    if not rows:
+        return
     table = connection.ops.quote_name(ScoreSnapshot._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(column) for column in SNAPSHOT_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(SNAPSHOT_COLUMNS))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(SNAPSHOT_COLUMNS))
         for start in range(0, len(rows), 5000):
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows[start : start + 5000])  # noqa: S608 - fixed names
 

@@ -143,3 +143,16 @@ def test_the_task_drains_until_nothing_is_left(setup):
 
     assert rescore_pending_task.apply().get() == f"2 pairs rescored, {ScoreSnapshot.objects.count()} snapshots written"
     assert not PendingRescore.objects.exists()
+
+
+def test_the_bulk_snapshot_write_reports_a_revision_clash_as_an_integrity_error(setup):
+    """COPY on PostgreSQL, INSERTs elsewhere: the same rows twice clash on the revision constraint either way."""
+    from django.db import IntegrityError, transaction
+
+    answer(setup, setup["autumn"], setup["shop"], {"investment": [2]})
+    rescore_module.scores_recompute(now=NOW)
+    rows = [tuple(row) for row in ScoreSnapshot.objects.values_list(*rescore_module.SNAPSHOT_COLUMNS)]
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rescore_module._insert_snapshots(rows)
+    assert ScoreSnapshot.objects.count() == len(rows)
