@@ -19,38 +19,61 @@ from assessor.scoring.claims import respondent_scores, team_claims
 from assessor.scoring.frames import ANSWER_COLUMNS
 from surveys import conf, tokens
 from surveys.instruments import ASPECTS, LEVEL_NAMES
-from surveys.models import Answer, Invitation, Response, Wave
+from surveys.models import Answer, Invitation, Question, Response, Wave
 
-_ANSWER_FIELDS = (
-    "response__wave_id",
-    "response__team_id",
-    "response_id",
-    "response__role",
-    "question__key",
-    "question__qtype",
-    "question__aspect",
-    "question__perspective",
-    "question__capability",
-    "value_text",
-    "level",
-)
+# Repeated strings of the answers frame are categorical: a few distinct values over many rows.
+_CATEGORICAL = ("role", "question_key", "qtype", "aspect", "perspective", "capability")
+_QUESTION_FIELDS = ("id", "key", "qtype", "aspect", "perspective", "capability")
 
 
 def answers_frame(
     *, wave_ids: Iterable[int] | None = None, team_ids: Iterable[int] | None = None, submitted_only: bool = True
 ) -> pd.DataFrame:
-    """One row per stored answer, with the columns of `assessor.scoring.frames.ANSWER_COLUMNS`, in one query."""
-    rows = Answer.objects.order_by()
+    """One row per stored answer, with the columns of `assessor.scoring.frames.ANSWER_COLUMNS`.
+
+    A narrow read: the answers bring only their response and question ids, value and level; the responses and
+    the (few) questions are read on their own and joined here, so no string is repeated per row by the
+    database driver. Three queries whatever the size."""
+    responses = Response.objects.order_by()
     if submitted_only:
-        rows = rows.filter(response__status=Response.Status.SUBMITTED)
+        responses = responses.filter(status=Response.Status.SUBMITTED)
     if wave_ids is not None:
-        rows = rows.filter(response__wave_id__in=list(wave_ids))
+        responses = responses.filter(wave_id__in=list(wave_ids))
     if team_ids is not None:
-        rows = rows.filter(response__team_id__in=list(team_ids))
-    frame = pd.DataFrame.from_records(list(rows.values_list(*_ANSWER_FIELDS)), columns=list(ANSWER_COLUMNS))
+        responses = responses.filter(team_id__in=list(team_ids))
+    answers = Answer.objects.order_by().filter(response__in=responses.values("id"))
+    answer_rows = list(answers.values_list("response_id", "question_id", "value_text", "level"))
+    if not answer_rows:
+        return _typed(pd.DataFrame({column: [] for column in ANSWER_COLUMNS}))
+    frame = pd.DataFrame.from_records(answer_rows, columns=["response_id", "question_id", "value", "level"])
+    people = pd.DataFrame.from_records(
+        list(responses.values_list("id", "wave_id", "team_id", "role")), columns=["response_id", "wave_id", "team_id", "role"]
+    ).set_index("response_id")
+    questions = pd.DataFrame.from_records(
+        list(Question.objects.filter(id__in=frame["question_id"].unique().tolist()).values_list(*_QUESTION_FIELDS)),
+        columns=["question_id", "question_key", "qtype", "aspect", "perspective", "capability"],
+    ).set_index("question_id")
+    # An answer whose response changed status between the two reads has no row in `people`: leave it out.
+    frame = frame[frame["response_id"].isin(people.index)]
+    joined = pd.concat(
+        [
+            frame.reset_index(drop=True),
+            people.reindex(frame["response_id"]).reset_index(drop=True),
+            questions.reindex(frame["question_id"]).reset_index(drop=True),
+        ],
+        axis=1,
+    )
+    return _typed(joined[list(ANSWER_COLUMNS)])
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
     for column in ("wave_id", "team_id", "response_id"):
         frame[column] = frame[column].astype("int64")
     frame["level"] = frame["level"].astype("float64")
+    frame["value"] = frame["value"].astype(object)
+    for column in _CATEGORICAL:
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None).astype("category")
     return frame
 
 

@@ -11,6 +11,8 @@ def test_the_narrow_answers_give_the_same_gaps_as_every_answer(world):
     submit(world.autumn, [(world.teams[3], Answers(level=3, needs=("data",), delivery="automatic", wait="days"))])
     links = links_frame(world.organization)
     everything = answers_frame(wave_ids=[world.autumn.pk])
+    # The scoring read keeps repeated strings categorical; the gap report's own read does not. Same values.
+    everything = everything.astype({column: object for column in everything.columns if everything[column].dtype == "category"})
     narrow = cooperation_answers(organization_scope(world.organization), wave_id=world.autumn.pk)
 
     assert len(narrow) < len(everything) / 3
