@@ -70,3 +70,8 @@ def from_email() -> str:
 def export_min_group() -> int:
     """TAG_EXPORT_MIN_GROUP: the fewest respondents behind any figure that leaves a team's own view."""
     return max(1, int(settings.TAG_EXPORT_MIN_GROUP))
+
+
+def practice_min_teams() -> int:
+    """REPORTS_PRACTICE_MIN_TEAMS: the fewest application teams on each side of a practices comparison."""
+    return max(2, int(settings.REPORTS_PRACTICE_MIN_TEAMS))

@@ -24,7 +24,7 @@ from assessor.access import AnyUser, visibility
 from assessor.models import Consumption, Organization, Team
 from assessor.scoring.frames import ANSWER_COLUMNS
 from assessor.scoring.rubric import load_rubric
-from collectors.selectors import evidence_frame, evidenced_capabilities_frame
+from collectors.selectors import current_signals_frame, evidence_frame, evidenced_capabilities_frame
 from reports import conf
 from reports.frames import ANNOTATION_COLUMNS, HISTORY_COLUMNS, PARTICIPATION_COLUMNS, TEAM_COLUMNS, WAVE_COLUMNS
 from reports.frames.cooperation import FREE_TEXT_KINDS
@@ -230,7 +230,8 @@ def cooperation_answers(scope: Scope, *, wave_id: int, team_ids: list[int] | Non
     """The submitted answers the gap report reads, in `ANSWER_COLUMNS`. Four small queries.
 
     - Capability answers that count: needs and offers answered "yes", once per team and question (a second
-      "yes" from the same team changes nothing), and delivery and wait answers repeated as often as given.
+      "yes" from the same team changes nothing), and delivery, wait and interface answers repeated as often
+      as given (the practices report reads how providers say they offer a capability).
       They come counted by the database and stand for no single response (response_id -1).
     - Whole answers of the free-text cooperation questions and providers' guesses of their consumers' view,
       and the needs of the people who wrote free text (to group their text by capability).
@@ -250,7 +251,7 @@ def cooperation_answers(scope: Scope, *, wave_id: int, team_ids: list[int] | Non
     part = questions["question_key"].str.rsplit(".", n=1).str[-1]
     capability = questions["capability"].notna()
     yes_ids = questions.loc[capability & part.isin(["need", "provide"]), "question_id"].tolist()
-    counted_ids = questions.loc[capability & part.isin(["delivery", "wait"]), "question_id"].tolist()
+    counted_ids = questions.loc[capability & part.isin(["delivery", "wait", "interface"]), "question_id"].tolist()
     whole_ids = questions.loc[~capability, "question_id"].tolist()
     need_ids = questions.loc[capability & (part == "need"), "question_id"].tolist()
 
@@ -332,6 +333,12 @@ def wave_answers(scope: Scope, *, wave_id: int) -> pd.DataFrame:
 def team_evidence(scope: Scope, team_id: int) -> pd.DataFrame:
     """The current evidence of one team the scope may see (evidence is about systems, not respondents)."""
     return evidence_frame(team_ids=[team_id] if team_id in set(scope.team_ids) else [])
+
+
+def practice_signals(scope: Scope, keys: Iterable[str]) -> pd.DataFrame:
+    """The scope's teams' current signals with these keys: team_id, key, value, subject. Signals describe
+    systems, not respondents, so no anonymity rule applies to them."""
+    return current_signals_frame(team_ids=scope.team_ids, keys=keys)
 
 
 def evidenced_capabilities(scope: Scope) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports.views import export, gaps, overview, team, trends, unsubscribe
+from reports.views import export, gaps, overview, practices, team, trends, unsubscribe
 
 app_name = "reports"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("dashboard/teams/<int:team_id>/", team.team_page, name="team"),
     path("dashboard/gaps/", gaps.gaps, name="gaps"),
     path("dashboard/trends/", trends.trends, name="trends"),
+    path("dashboard/practices/", practices.practices, name="practices"),
     path("dashboard/waves/<int:wave_id>/report.html", export.wave_html, name="wave_export_html"),
     path("dashboard/waves/<int:wave_id>/scores.csv", export.wave_csv, name="wave_export_csv"),
     path("email/unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),

@@ -20,11 +20,14 @@ from assessor.scoring.frames import ASPECTS
 from reports.api.rows import records
 from reports.dashboards import PageNotFound
 from reports.dashboards.gaps import gaps_data
+from reports.dashboards.practices import practices_data
 from reports.frames.gaps import PERCEPTION_TABLE_COLUMNS, TARGET_GAP_COLUMNS
+from reports.frames.practices import COMPARISON_COLUMNS as COMPARISON_FIELDS
 from reports.frames.trends import SCOPES, TREND_COLUMNS, trend_frame
 from reports.selectors import TREND_SCORE_FIELDS, latest_scores, scope_for, waves_frame
 
 TAG = ["reports"]
+PRACTICE_ADOPTION_FIELDS = ["practice", "name", "direct", "through_providers_only", "not_adopted", "teams", "share"]
 
 
 class TargetGapOut(serializers.Serializer):
@@ -170,3 +173,79 @@ class TrendReport(OrganizationView):
         if "aspect" in filters and not points.empty:
             points = points[points["aspect"] == filters["aspect"]]
         return Response(TrendReportOut({"scope": scope, "key": key, "points": records(points, TREND_COLUMNS)}).data)
+
+
+class PracticeOut(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+
+
+class PracticeAdoptionOut(serializers.Serializer):
+    practice = serializers.CharField()
+    name = serializers.CharField()
+    direct = serializers.IntegerField(help_text="Application teams whose own repositories or clusters show the practice.")
+    through_providers_only = serializers.IntegerField(help_text="Teams that get it only through the platforms they consume.")
+    not_adopted = serializers.IntegerField()
+    teams = serializers.IntegerField()
+    share = serializers.FloatField()
+
+
+class PracticeComparisonOut(serializers.Serializer):
+    practice = serializers.CharField()
+    outcome = serializers.CharField()
+    adopters = serializers.IntegerField()
+    others = serializers.IntegerField()
+    adopters_value = serializers.FloatField(allow_null=True)
+    others_value = serializers.FloatField(allow_null=True)
+    difference = serializers.FloatField(allow_null=True, help_text="Adopters minus the other teams; null below the minimum.")
+    low = serializers.FloatField(allow_null=True, help_text="95% bootstrap interval, lower end.")
+    high = serializers.FloatField(allow_null=True, help_text="95% bootstrap interval, upper end.")
+    enough = serializers.BooleanField(help_text="Both groups have at least `min_teams` teams.")
+    sentence = serializers.CharField()
+
+
+class GapDomainOut(serializers.Serializer):
+    capability = serializers.CharField()
+    name = serializers.CharField()
+    teams_needing = serializers.IntegerField()
+    unmet_or_slow = serializers.IntegerField()
+    share = serializers.FloatField()
+
+
+class PracticesReportOut(serializers.Serializer):
+    wave_id = serializers.IntegerField(allow_null=True)
+    practices_version = serializers.CharField()
+    min_teams = serializers.IntegerField()
+    comparisons_made = serializers.IntegerField()
+    practices = PracticeOut(many=True)
+    adoption = PracticeAdoptionOut(many=True)
+    comparisons = PracticeComparisonOut(many=True)
+    domains = GapDomainOut(many=True)
+
+
+class PracticesReport(OrganizationView):
+    @extend_schema(
+        tags=TAG,
+        parameters=[GapFilter],
+        responses=PracticesReportOut,
+        summary="Which delivery practices go with a smaller app/infra gap (associations, not causes)",
+    )
+    def get(self, request: Request, org: str) -> Response:
+        filters = self.filters(GapFilter)
+        scope = scope_for(request.user, self.organization)
+        try:
+            page = practices_data(scope, wave_id=filters.get("wave"), now=timezone.now())
+        except PageNotFound as exc:
+            raise NotFound(str(exc)) from exc
+        report = {
+            "wave_id": int(page.wave["wave_id"]) if page.wave is not None else None,
+            "practices_version": page.catalog_version,
+            "min_teams": page.min_teams,
+            "comparisons_made": page.comparisons_made,
+            "practices": page.practices,
+            "adoption": _rows(page.adoption, PRACTICE_ADOPTION_FIELDS),
+            "comparisons": _rows(page.comparisons, list(COMPARISON_FIELDS)),
+            "domains": _rows(page.domains, ["capability", "name", "teams_needing", "unmet_or_slow", "share"]),
+        }
+        return Response(PracticesReportOut(report).data)

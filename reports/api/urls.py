@@ -10,6 +10,7 @@ urlpatterns = [
     path(ORG + "scores/", scores.ScoreList.as_view(), name="scores"),
     path(ORG + "reports/gaps/", reports.GapReport.as_view(), name="report-gaps"),
     path(ORG + "reports/trends/", reports.TrendReport.as_view(), name="report-trends"),
+    path(ORG + "reports/practices/", reports.PracticesReport.as_view(), name="report-practices"),
     path("export/tag/", exports.TagExport.as_view(), name="export-tag"),
     path("export/tag/schema/", exports.TagExportSchema.as_view(), name="export-tag-schema"),
     path("export/answers/", exports.AnswerExport.as_view(), name="export-answers"),

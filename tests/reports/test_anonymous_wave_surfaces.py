@@ -95,6 +95,15 @@ def surfaces(world: dict[str, Any]) -> dict[str, tuple[str, Callable[[str], bool
             f"/dashboard/gaps/?wave={wave}&download=demand_supply",
             lambda t: any(row.get("Teams that need it") not in ("", "0") for row in _csv_rows(t)),
         ),
+        "practices domains CSV": (
+            f"/dashboard/practices/?wave={wave}&download=domains",
+            lambda t: any(row.get("Application teams that need it") not in ("", "0") for row in _csv_rows(t)),
+        ),
+        "practices page": (f"/dashboard/practices/?wave={wave}", lambda t: "Data" in t and "Application teams that need it" in t),
+        "API practices report": (
+            f"/api/v1/orgs/{org}/reports/practices/?wave={wave}",
+            lambda t: any(row["teams_needing"] for row in json.loads(t)["domains"]),
+        ),
         "trends CSV": ("/dashboard/trends/?download=trend", lambda t: len(_csv_rows(t)) > 0),
         "wave report": (f"/dashboard/waves/{wave}/report.html", lambda t: _has_score(t) and _has_pain(t)),
         "wave scores CSV": (f"/dashboard/waves/{wave}/scores.csv", _team_row_with("Score")),
