@@ -66,6 +66,11 @@ def github_max_blobs() -> int:
     return int(settings.GITHUB_MAX_BLOBS)
 
 
+def github_max_calls() -> int:
+    """GITHUB_MAX_CALLS: most HTTP requests one repository's run may make; what is left unread is reported as skipped."""
+    return max(1, int(settings.GITHUB_MAX_CALLS))
+
+
 def github_token() -> str:
     """GITHUB_TOKEN: the token the GitHub collector authenticates with when no App is configured."""
     return str(settings.GITHUB_TOKEN or "")

@@ -1,6 +1,7 @@
 """Delivery metrics (the four DORA keys) from whatever counts as a deploy, each labelled with what it is.
 
-The fallback order, first one with any events wins:
+The fallback order: the first one with an event inside the window wins (an old release does not make
+releases the basis while pull requests are merged every day); when none has, the first with any event:
 1. `deployments`: GitHub deployments to a production-like environment, with their latest status;
 2. `deploy_workflow_runs`: completed runs of workflows whose name or file says deploy, release or publish;
 3. `releases`: published GitHub releases;
@@ -41,6 +42,22 @@ class MergedChange:
     opened_at: datetime
     merged_at: datetime
     sha: str = ""
+
+
+def in_window(events: Sequence[DeliveryEvent], *, now: datetime, window_days: int = WINDOW_DAYS) -> list[DeliveryEvent]:
+    since = now - timedelta(days=window_days)
+    return [e for e in events if e.at >= since]
+
+
+def basis_choose(
+    candidates: Sequence[tuple[str, Sequence[DeliveryEvent]]], *, now: datetime, window_days: int = WINDOW_DAYS
+) -> tuple[str, Sequence[DeliveryEvent]] | None:
+    """The (basis, events) that counts: the first in fallback order with an event inside the window, else the
+    first with any event at all (it then reports 0 deploys a week), else None."""
+    for basis, events in candidates:
+        if in_window(events, now=now, window_days=window_days):
+            return basis, events
+    return next(((basis, events) for basis, events in candidates if events), None)
 
 
 def _hours(delta: timedelta) -> float:

@@ -27,6 +27,7 @@ class RepositoryInfo:
     default_branch: str
     html_url: str
     archived: bool
+    id: int = 0
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def parse_repository(data: Any) -> RepositoryInfo:
         default_branch=_str(repo, "default_branch", "repository"),
         html_url=_str(repo, "html_url", "repository", required=False),
         archived=bool(repo.get("archived")),
+        id=repo["id"] if isinstance(repo.get("id"), int) else 0,
     )
 
 
@@ -165,7 +167,8 @@ def parse_deployment_outcome(data: Any) -> str | None:
 
 
 def parse_deploy_workflow_runs(data: Any) -> list[DeliveryEvent]:
-    runs = _list(_object(data, "workflow runs").get("workflow_runs"), "workflow runs")
+    """Finished runs of deploy workflows, from the `workflow_runs` items of one or more pages (or a whole answer)."""
+    runs = _list(_object(data, "workflow runs").get("workflow_runs") if isinstance(data, dict) else data, "workflow runs")
     events = []
     for entry in runs:
         run = _object(entry, "workflow run")

