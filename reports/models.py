@@ -199,3 +199,36 @@ class SentEmail(models.Model):
     @property
     def confirmed(self) -> bool:
         return self.delivered_at is not None
+
+
+class Release(models.Model):
+    """One published TAG export of a closed wave, stored as published and served unchanged afterwards.
+
+    `cells` holds the exact respondents behind every figure (published or not); it never leaves the
+    service and exists so a later release can be checked against this one (see reports.export.release).
+    """
+
+    wave = models.ForeignKey("surveys.Wave", on_delete=models.PROTECT, related_name="releases")
+    number = models.PositiveIntegerField(help_text="1 for the wave's first release, then one more for each.")
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    inputs_hash = models.CharField(max_length=64, help_text="Keyed SHA-256 of the answers and scores it was built from.")
+    document = models.TextField(help_text="The JSON document exactly as published.")
+    document_sha256 = models.CharField(max_length=64)
+    min_group_size = models.PositiveSmallIntegerField(help_text="k when it was published.")
+    release_text = models.BooleanField(default=False, help_text="Whether it holds free text (scrubbed).")
+    scrubbed_texts = models.PositiveIntegerField(default=0)
+    scrub_replacements = models.JSONField(default=dict, blank=True, help_text="Replacements per placeholder kind.")
+    cells = models.JSONField(default=dict, help_text="Figure -> [exact respondents, published]; never exported.")
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["wave", "number"]
+        constraints = [models.UniqueConstraint(fields=["wave", "number"], name="unique_release_number")]
+
+    def __str__(self) -> str:
+        return f"{self.wave} release {self.number}" + (" (superseded)" if self.superseded else "")
+
+    @property
+    def superseded(self) -> bool:
+        return self.superseded_at is not None

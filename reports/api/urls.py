@@ -13,5 +13,8 @@ urlpatterns = [
     path(ORG + "reports/practices/", reports.PracticesReport.as_view(), name="report-practices"),
     path("export/tag/", exports.TagExport.as_view(), name="export-tag"),
     path("export/tag/schema/", exports.TagExportSchema.as_view(), name="export-tag-schema"),
+    path("export/tag/preview/", exports.ReleasePreview.as_view(), name="export-tag-preview"),
+    path("export/tag/releases/", exports.ReleaseList.as_view(), name="export-tag-releases"),
+    path("export/tag/releases/<int:number>/", exports.ReleaseDownload.as_view(), name="export-tag-release"),
     path("export/answers/", exports.AnswerExport.as_view(), name="export-answers"),
 ]

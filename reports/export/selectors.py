@@ -1,4 +1,5 @@
-"""Database reads behind the exports: one wave's TAG input, and all answers in keyset-paged chunks.
+"""Database reads behind the exports: one wave's TAG input (with the names its free text is scrubbed of), and all
+answers in keyset-paged chunks.
 
 Both apply the anonymous-wave rule of `reports.selectors`: answers of a team below an anonymous wave's
 minimum never leave the service.
@@ -10,13 +11,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pandas as pd
+from django.contrib.auth import get_user_model
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
-from assessor.models import Consumption, Organization, Team
+from assessor.models import Consumption, Membership, Organization, Team
+from reports.export.scrub import KnownNames, known_names
 from reports.export.tag import KINDS, QuestionInfo, TagInput
 from reports.selectors import organization_scope, wave_answers, withheld_teams
-from surveys.models import Answer, Question, Role, Wave
+from surveys.models import Answer, Question, Response, Role, Wave
 
 ANSWER_EXPORT_FIELDS = (
     ("answer_id", "pk"),
@@ -57,8 +60,21 @@ def _question_info(row: tuple[Any, ...]) -> QuestionInfo:
     )
 
 
-def tag_input(wave: Wave) -> TagInput:
-    """Everything the TAG export of one wave is built from (four queries)."""
+def known_names_for(wave: Wave) -> KnownNames:
+    """Every person the service knows (names, usernames, GitHub logins, issue authors of the wave), and the
+    wave's organization and its teams: what released free text is scrubbed of (four queries)."""
+    organization: Organization = wave.organization
+    people: list[str] = []
+    for first, last, username in get_user_model().objects.values_list("first_name", "last_name", "username"):
+        people += [first, last, f"{first} {last}", username]
+    people += Membership.objects.exclude(github_login="").values_list("github_login", flat=True)
+    people += Response.objects.filter(wave=wave).exclude(external_author="").values_list("external_author", flat=True)
+    teams = [value for pair in Team.objects.filter(organization=organization).values_list("name", "slug") for value in pair]
+    return known_names(people=people, teams=teams, organizations=[organization.name, organization.slug])
+
+
+def tag_input(wave: Wave, *, with_names: bool = False) -> TagInput:
+    """Everything the TAG export of one wave is built from (four queries; four more `with_names`)."""
     organization: Organization = wave.organization
     teams = dict(Team.objects.filter(organization=organization).values_list("pk", "kind"))
     links = Consumption.objects.filter(consumer__organization=organization).values_list("consumer_id", "provider_id")
@@ -77,6 +93,7 @@ def tag_input(wave: Wave) -> TagInput:
         instrument_key=wave.instrument.key,
         instrument_version=wave.instrument.version,
         closed_on=wave.closes_at.date(),
+        names=known_names_for(wave) if with_names else KnownNames(),
     )
 
 

@@ -1,8 +1,11 @@
-"""The anonymized TAG export of one wave (format tag-export, version 1): pure, from frames to a document.
+"""The anonymized TAG export of one wave (format tag-export, version 2): pure, from frames to a document.
 
 What it holds: respondents per team kind, the distribution of maturity levels per aspect and team kind,
 perception gaps by provider kind, cooperation (need, delivery, wait, supply, interface, unmet needs) per
-capability and team kind, the organization-size bucket, and, only when an admin releases it, free text.
+capability and team kind, the organization-size bucket, and, only when an admin releases it, free text
+scrubbed of addresses, links, handles and known names (`reports.export.scrub`). Version 2 adds the release
+it belongs to (number, inputs hash, superseded); `tag_release` also returns each figure's exact respondents,
+which the service keeps to compare releases (`reports.export.release`) and never publishes.
 What it never holds: team or people names, ids of any row, wave names, exact times.
 Every count goes through `reports.export.suppression` (see its docstring for the rule); means are
 published only from k or more respondents on each side, to one decimal.
@@ -22,10 +25,11 @@ import pandas as pd
 from assessor.scoring.claims import band, respondent_scores
 from assessor.scoring.cooperation import unmet_needs
 from assessor.scoring.frames import ASPECTS, LEVELS
+from reports.export.scrub import KnownNames, ScrubCounts, scrub_texts
 from reports.export.suppression import Key, Relation, Suppressed, suppress
 
 FORMAT = "tag-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 KINDS = ("application", "platform", "infrastructure")
 PROVIDER_KINDS = ("platform", "infrastructure")
 ALL = "all"
@@ -63,6 +67,22 @@ class TagInput:
     instrument_key: str
     instrument_version: int
     closed_on: date
+    names: KnownNames = field(default_factory=KnownNames)  # scrubbed out of released free text
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    number: int
+    inputs_hash: str
+
+
+@dataclass(frozen=True)
+class TagDocument:
+    """The document, the exact respondents behind each figure (name -> (count, published)), and what scrubbing did."""
+
+    document: dict[str, Any]
+    cells: dict[str, tuple[int, bool]]
+    scrubbed: ScrubCounts | None
 
 
 @dataclass
@@ -221,8 +241,10 @@ def _shown(mean: float | None) -> float | None:
     return _round1(mean) if mean is not None else None
 
 
-def _perception(source: TagInput, kinds: Mapping[int, str], k: int) -> list[dict[str, Any]]:
-    """Per provider kind and aspect: providers' own view, their consumers' view, and providers' guess of it."""
+def _perception(source: TagInput, kinds: Mapping[int, str], k: int, cells: dict[str, tuple[int, bool]]) -> list[dict[str, Any]]:
+    """Per provider kind and aspect: providers' own view, their consumers' view, and providers' guess of it.
+
+    Each of the three means is a cell of `cells`, with the respondents it rests on."""
     own = respondent_scores(source.answers)
     guessed = respondent_scores(source.answers, perspective="consumers")
     teams_of = {int(r): int(t) for r, t in source.answers.drop_duplicates("response_id")[["response_id", "team_id"]].to_numpy()}
@@ -233,9 +255,14 @@ def _perception(source: TagInput, kinds: Mapping[int, str], k: int) -> list[dict
         consumers = {c for c, p in links if p in providers}
         for aspect in ASPECTS:
             mine, theirs = own[own["aspect"] == aspect], guessed[guessed["aspect"] == aspect]
-            provider = _mean(_scores_of(mine, providers, kind, teams_of, kinds), k)
-            consumer = _mean(_scores_of(mine, consumers, "application", teams_of, kinds), k)
-            expected = _mean(_scores_of(theirs, providers, kind, teams_of, kinds), k)
+            sides = {
+                "provider_score": _scores_of(mine, providers, kind, teams_of, kinds),
+                "consumer_score": _scores_of(mine, consumers, "application", teams_of, kinds),
+                "expected_consumer_score": _scores_of(theirs, providers, kind, teams_of, kinds),
+            }
+            for measure, values in sides.items():
+                cells[f"perception/{kind}/{aspect}/{measure}"] = (len(values), len(values) >= k)
+            provider, consumer, expected = (_mean(values, k) for values in sides.values())
             rows.append(
                 {
                     "aspect": aspect,
@@ -250,9 +277,12 @@ def _perception(source: TagInput, kinds: Mapping[int, str], k: int) -> list[dict
     return rows
 
 
-def _free_text(source: TagInput, kinds: Mapping[int, str], k: int) -> list[dict[str, Any]]:
+def _free_text(
+    source: TagInput, kinds: Mapping[int, str], k: int, cells: dict[str, tuple[int, bool]]
+) -> tuple[list[dict[str, Any]], ScrubCounts]:
+    """Groups of k or more texts per question and team kind, scrubbed, each sorted after scrubbing."""
     texts = source.answers[(source.answers["qtype"] == "text") & source.answers["value"].notna()]
-    released = []
+    groups: list[tuple[str, str, list[str]]] = []
     for question in (q for q in source.questions if q.qtype == "text"):
         rows = texts[texts["question_key"] == question.key]
         for kind in KINDS:
@@ -261,9 +291,16 @@ def _free_text(source: TagInput, kinds: Mapping[int, str], k: int) -> list[dict[
                 for response, value in zip(rows["response_id"], rows["value"], strict=True)
                 if kinds.get(int(response)) == kind and str(value).strip()
             )
+            cells[f"free_text/{question.key}/{kind}"] = (len(written), len(written) >= k)
             if len(written) >= k:
-                released.append({"question": question.key, "team_kind": kind, "texts": written})
-    return released
+                groups.append((question.key, kind, written))
+    scrubbed, counts = scrub_texts([text for _, _, written in groups for text in written], source.names)
+    released, start = [], 0
+    for key, kind, written in groups:
+        chunk = sorted(scrubbed[start : start + len(written)])
+        start += len(written)
+        released.append({"question": key, "team_kind": kind, "texts": chunk})
+    return released, counts
 
 
 def _share(count: int | None, total: int | None) -> float | None:
@@ -293,10 +330,33 @@ def tag_counts(source: TagInput, kinds: Mapping[int, str] | None = None) -> _Cou
     return data
 
 
+def _cell_name(key: Key) -> str:
+    return "/".join(str(part) for part in key) if isinstance(key, tuple) else str(key)
+
+
 def build_tag_export(
-    source: TagInput, *, k: int, now: datetime, release_text: bool = False, rounding: int | None = None
+    source: TagInput,
+    *,
+    k: int,
+    now: datetime,
+    release_text: bool = False,
+    rounding: int | None = None,
+    release: ReleaseInfo | None = None,
 ) -> dict[str, Any]:
     """The export document; `k` is the smallest group published, `rounding` the base counts are rounded to."""
+    return tag_release(source, k=k, now=now, release_text=release_text, rounding=rounding, release=release).document
+
+
+def tag_release(
+    source: TagInput,
+    *,
+    k: int,
+    now: datetime,
+    release_text: bool = False,
+    rounding: int | None = None,
+    release: ReleaseInfo | None = None,
+) -> TagDocument:
+    """The document with its cells; `release` None makes a draft (its `release` field is null)."""
     if k < 1:
         raise ValueError("k must be at least 1.")
     kinds = _respondent_kinds(source.answers, source.team_kinds)
@@ -308,7 +368,10 @@ def build_tag_export(
         for t in data.tables
         if t.section.startswith("cooperation.")
     ]
-    return {
+    cells = {_cell_name(key): (int(value), key in result.published) for key, value in data.counts.items()}
+    perception = _perception(source, kinds, k, cells)
+    free_text, scrubbed = _free_text(source, kinds, k, cells) if release_text else (None, None)
+    document = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "generated_at": now.isoformat(timespec="seconds"),
@@ -326,7 +389,17 @@ def build_tag_export(
         },
         "respondents": [{"team_kind": kind, "count": result.value(("respondents", kind))} for kind in (*KINDS, ALL)],
         "level_distribution": levels,
-        "perception_gaps": _perception(source, kinds, k),
+        "perception_gaps": perception,
         "cooperation": cooperation,
-        "free_text": _free_text(source, kinds, k) if release_text else None,
+        "free_text": free_text,
+        "release": None
+        if release is None
+        else {
+            "number": release.number,
+            "inputs_hash": release.inputs_hash,
+            "superseded": False,
+            "superseded_at": None,
+            "scrubbed": scrubbed.as_dict() if scrubbed is not None else None,
+        },
     }
+    return TagDocument(document=document, cells=cells, scrubbed=scrubbed)

@@ -58,6 +58,17 @@ def tag_rows(document: dict[str, Any]) -> Iterator[list[Any]]:
         ("rounding_base", document["disclosure_control"]["rounding_base"]),
     ):
         yield [version, "context", name, None, None, None, None, None, value, "published"]
+    release = document.get("release")  # version 2 and later; null in a draft
+    if isinstance(release, dict):
+        for name in ("number", "inputs_hash", "superseded", "superseded_at"):
+            value = release.get(name)
+            shown = str(value).lower() if isinstance(value, bool) else value
+            yield [version, "context", f"release_{name}", None, None, None, None, None, shown, "published"]
+        scrubbed = release.get("scrubbed")
+        if isinstance(scrubbed, dict):
+            yield [version, "context", "scrubbed_texts", None, None, None, None, None, scrubbed["texts"], "published"]
+            for kind, count in scrubbed["replacements"].items():
+                yield [version, "context", f"scrubbed_{kind}", None, None, None, None, None, count, "published"]
     for row in document["respondents"]:
         status = "suppressed" if row["count"] is None else "published"
         yield [version, "respondents", None, None, row["team_kind"], "total", row["count"], None, None, status]

@@ -12,6 +12,7 @@ urlpatterns = [
     path(WAVE, waves.WaveDetail.as_view(), name="wave"),
     path(WAVE + "open/", waves.WaveOpen.as_view(), name="wave-open"),
     path(WAVE + "close/", waves.WaveClose.as_view(), name="wave-close"),
+    path(WAVE + "reopen/", waves.WaveReopen.as_view(), name="wave-reopen"),
     path("responses/<str:token>/", responses.ResponseForm.as_view(), name="response"),
     path("responses/<str:token>/submit/", responses.ResponseSubmit.as_view(), name="response-submit"),
 ]

@@ -12,13 +12,13 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessor.api.base import OrganizationView, id_field
+from assessor.api.base import OrganizationView, StrictSerializer, id_field
 from assessor.api.errors import Conflict
 from assessor.api.pagination import Pagination
 from assessor.api.permissions import require_org_admin, visible_teams
 from assessor.models import Organization
 from surveys.models import Wave
-from surveys.services.waves import WaveStateRefused, wave_close, wave_open
+from surveys.services.waves import WaveStateRefused, wave_close, wave_open, wave_reopen
 
 TAG = ["surveys"]
 STATES = ("scheduled", "open", "closed")
@@ -132,3 +132,26 @@ class WaveClose(_WaveChange):
     @extend_schema(tags=TAG, request=None, responses=WAVE_CHANGE_RESPONSES, summary="Close an open wave now (admins)")
     def post(self, request: Request, org: str, wave: int) -> Response:
         return self.change(request, wave, opening=False)
+
+
+class WaveReopenIn(StrictSerializer):
+    closes_at = serializers.DateTimeField(help_text="When the reopened wave closes again; in the future.")
+
+
+class WaveReopen(OrganizationView):
+    @extend_schema(
+        tags=TAG,
+        request=WaveReopenIn,
+        responses={200: WaveOut, 409: OpenApiResponse(description="The wave has not closed, or closes_at is not in the future.")},
+        summary="Reopen a closed wave until a new closing time (admins); its releases become superseded",
+    )
+    def post(self, request: Request, org: str, wave: int) -> Response:
+        require_org_admin(request.user, self.organization)
+        target = wave_or_404(self.organization, request, wave)
+        body = self.body(WaveReopenIn)
+        now = timezone.now()
+        try:
+            wave_reopen(wave=target, now=now, closes_at=body["closes_at"])
+        except WaveStateRefused as exc:
+            raise Conflict(str(exc), code=exc.code) from exc
+        return Response(WaveOut(target, context={"now": now}).data)

@@ -56,6 +56,12 @@ class Wave(models.Model):
     )
     teams = models.ManyToManyField(Team, related_name="survey_waves", blank=True, verbose_name="invited teams")
     created_at = models.DateTimeField(auto_now_add=True)
+    reopened_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an admin last reopened the wave after it closed; releases published before then are superseded.",
+    )
 
     objects = WaveQuerySet.as_manager()
 
@@ -93,6 +99,19 @@ class Wave(models.Model):
             f"This survey closed on {self.closes_at:%d %B %Y}; answers are no longer shown through this link. "
             f"If you need them, ask whoever sent you the invitation (the survey's admins at {self.organization.name})."
         )
+
+    def closed_message(self) -> str:
+        return (
+            f"The wave {self.name} closed on {self.closes_at:%d %B %Y}: answers can no longer be added or changed, "
+            "so that results already reported and released stay as they are. An admin can reopen the wave "
+            "(which supersedes its releases) to bring in late answers."
+        )
+
+    def reopen(self, *, now: datetime, closes_at: datetime) -> None:
+        """Open a closed wave again until `closes_at`; callers check the state (see surveys.services.waves)."""
+        self.closes_at = closes_at
+        self.reopened_at = now
+        self.save(update_fields=["closes_at", "reopened_at"])
 
     def state(self, now: datetime) -> str:
         """ "scheduled", "open" or "closed"."""

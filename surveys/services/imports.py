@@ -86,6 +86,10 @@ def _import_one(*, wave: Wave, team: Team, issue: IssueForm, role: str, spec: In
         return
     now = timezone.now()
     with transaction.atomic():
+        closes_at = Wave.objects.filter(pk=wave.pk).values_list("closes_at", flat=True).first()
+        if closes_at is None or now >= closes_at:
+            report.skipped.append((source_id, "The wave closed during the import."))
+            return
         existing = Response.objects.select_for_update().filter(wave=wave, external_id=source_id).first()
         if existing is not None and existing.team_id != team.pk:
             report.skipped.append((source_id, "Already imported for another team of this wave."))
@@ -126,13 +130,16 @@ def issue_responses_import(
 
     Idempotent: an issue already imported (same source id in this wave) is updated when its body
     changed and left alone otherwise. Each issue is its own transaction, so one bad issue does not
-    stop the others; skipped issues come back with the reason. Imports may target a closed wave, to
-    bring in answers gathered while it ran.
+    stop the others; skipped issues come back with the reason. A closed wave is refused as a whole
+    (ImportRefused): a late answer would change results already reported and released, so an admin
+    reopens the wave first (`surveys.services.waves.wave_reopen`).
     """
     if team.organization_id != wave.organization_id:
         raise ImportRefused(f"{team} does not belong to the organization of {wave}.")
     if role not in Role.values:
         raise ImportRefused(f"Unknown role {role!r}.")
+    if wave.has_closed(timezone.now()):
+        raise ImportRefused(wave.closed_message())
     spec = wave.instrument.spec()
     report = ImportReport()
     seen: set[str] = set()

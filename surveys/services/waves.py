@@ -35,6 +35,22 @@ def wave_open(*, wave: Wave, now: datetime) -> bool:
         return True
 
 
+def wave_reopen(*, wave: Wave, now: datetime, closes_at: datetime) -> None:
+    """Reopen a closed wave until `closes_at`: links, the web form and imports accept answers again.
+
+    Releases of the wave published before now count as superseded from then on (reports reads
+    `reopened_at`); a new release must then differ from each of them by k or more respondents per figure.
+    """
+    with transaction.atomic():
+        locked = Wave.objects.select_for_update().get(pk=wave.pk)
+        if locked.state(now) != "closed":
+            raise WaveStateRefused("Only a closed wave can be reopened; this one has not closed.", code="wave_not_closed")
+        if closes_at <= now:
+            raise WaveStateRefused("A reopened wave needs a closing time in the future.", code="closes_in_the_past")
+        locked.reopen(now=now, closes_at=closes_at)
+    wave.closes_at, wave.reopened_at = locked.closes_at, locked.reopened_at
+
+
 def wave_close(*, wave: Wave, now: datetime) -> bool:
     """Close an open wave now. Returns whether it changed; a scheduled wave cannot be closed before it opens."""
     with transaction.atomic():

@@ -11,11 +11,14 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from assessor.models import Team
+from reports.models import Release
 from surveys.models import Response, Wave
 from tests.api.conftest import ROLES, World, answers_for, build_world, team_ids_in
 
@@ -68,6 +71,10 @@ def _wave_times(world: World) -> Any:
     return list(Wave.objects.order_by("pk").values_list("opens_at", "closes_at"))
 
 
+def _releases(world: World) -> Any:
+    return list(Release.objects.values_list("wave_id", "number"))
+
+
 def _jobs(world: World) -> Any:
     return world.jobs  # type: ignore[attr-defined]
 
@@ -105,6 +112,15 @@ ENDPOINTS = [
     Endpoint("wave", "get", "/api/v1/orgs/acme/waves/{wave}/", MEMBER),
     Endpoint("open wave", "post", "/api/v1/orgs/acme/waves/{scheduled}/open/", ADMIN, state=_wave_times),
     Endpoint("close wave", "post", "/api/v1/orgs/acme/waves/{wave}/close/", ADMIN, state=_wave_times),
+    # the admin reopens the closed wave; for the superuser next it is no longer closed
+    Endpoint(
+        "reopen wave",
+        "post",
+        "/api/v1/orgs/acme/waves/{closed}/reopen/",
+        {**ADMIN, "superuser": 409},
+        body=lambda w: {"closes_at": (timezone.now() + timedelta(days=1)).isoformat()},
+        state=_wave_times,
+    ),
     Endpoint("scores", "get", "/api/v1/orgs/acme/scores/", MEMBER),
     Endpoint("scores of team B", "get", "/api/v1/orgs/acme/scores/?team={b}", MEMBER),
     Endpoint("gap report", "get", "/api/v1/orgs/acme/reports/gaps/", MEMBER),
@@ -124,10 +140,24 @@ ENDPOINTS = [
     ),
     Endpoint("CI push without a CI token", "post", "/api/v1/evidence/", NO_CI_TOKEN, body=lambda w: {}),
     Endpoint("TAG export", "get", "/api/v1/export/tag/?wave={closed}", ADMIN),
+    Endpoint("release preview", "get", "/api/v1/export/tag/preview/?wave={closed}", ADMIN),
+    Endpoint("releases", "get", "/api/v1/export/tag/releases/?wave={closed}", ADMIN),
+    # the admin publishes release 1; the superuser asking next gets that same release back
+    Endpoint(
+        "publish release",
+        "post",
+        "/api/v1/export/tag/releases/",
+        {**ADMIN, "admin": 201},
+        body=lambda w: {"wave": w.closed_wave.pk},
+        state=_releases,
+    ),
+    Endpoint(
+        "release download", "get", "/api/v1/export/tag/releases/1/?wave={closed}", {**ADMIN, "admin": 404, "superuser": 404}
+    ),
     Endpoint("answers export", "get", "/api/v1/export/answers/", ADMIN_OF_ANY),
     Endpoint("answers export of acme", "get", "/api/v1/export/answers/?organization=acme", ADMIN),
 ]
-EXPECTED_CELLS = 39 * 8
+EXPECTED_CELLS = 44 * 8
 
 
 @pytest.fixture(scope="module")

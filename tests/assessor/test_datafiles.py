@@ -125,7 +125,11 @@ BUNDLED = [(kind.name, path) for kind in KINDS.values() for path in kind.files]
 # surveys/issueforms.py converts (and checks) when it is imported.
 NOT_DOMAIN_DATA = {PROJECT_ROOT / "surveys/data/issue_forms/infrastructure.yaml"}
 # Schemas of API payloads rather than data files.
-API_SCHEMAS = {PROJECT_ROOT / "collectors/data/ci-evidence.schema.json", PROJECT_ROOT / "reports/data/tag-export-1.schema.json"}
+API_SCHEMAS = {
+    PROJECT_ROOT / "collectors/data/ci-evidence.schema.json",
+    PROJECT_ROOT / "reports/data/tag-export-1.schema.json",
+    PROJECT_ROOT / "reports/data/tag-export-2.schema.json",
+}
 
 
 def raw(path: Path) -> Any:

@@ -148,3 +148,16 @@ def test_three_respondents_in_the_same_wave_are_shown_everywhere(anonymous_wave)
 def test_the_reviewer_export_never_carries_the_teams_free_text(anonymous_wave):
     text = _get(anonymous_wave["client"], f"/api/v1/export/tag/?wave={anonymous_wave['wave'].pk}&release_text=true")
     assert PAIN not in text
+
+
+@pytest.mark.parametrize("anonymous_wave", [1, 3], indirect=True)
+def test_the_release_preview_and_release_follow_the_anonymous_wave_rule(anonymous_wave, settings):
+    settings.TAG_EXPORT_MIN_GROUP = 1  # so only the anonymity rule can hold the text back
+    client, wave = anonymous_wave["client"], anonymous_wave["wave"].pk
+    shown = {
+        "release page": PAIN in _get(client, f"/dashboard/waves/{wave}/release/"),
+        "API preview": PAIN in _get(client, f"/api/v1/export/tag/preview/?wave={wave}"),
+        "API release": PAIN in _get(client, f"/api/v1/export/tag/?wave={wave}&release_text=true"),
+    }
+    respondents = anonymous_wave["wave"].responses.filter(status="submitted").count()
+    assert shown == dict.fromkeys(shown, respondents >= 3)
