@@ -72,6 +72,18 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_paths(name: str, default: list[Path]) -> list[Path]:
+    """Absolute paths separated by os.pathsep or commas; a relative one stops start-up with a message."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    paths = [Path(item.strip()).expanduser() for item in value.replace(os.pathsep, ",").split(",") if item.strip()]
+    relative = [str(path) for path in paths if not path.is_absolute()]
+    if relative or not paths:
+        raise ImproperlyConfigured(f"{name} must list absolute paths, got {value!r}")
+    return paths
+
+
 DEBUG = env_bool("DEBUG")
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite database, embedded broker and demo files live here
@@ -299,6 +311,8 @@ COLLECTORS_CI_MAX_BODY_BYTES = env_int("COLLECTORS_CI_MAX_BODY_BYTES", 256 * 102
 COLLECTORS_RULES_FILE = env_path("COLLECTORS_RULES_FILE", BASE_DIR / "collectors" / "data" / "evidence_rules" / "rules-1.yaml")
 COLLECTORS_GIT_BINARY = env_str("COLLECTORS_GIT_BINARY", "git")
 COLLECTORS_GIT_TIMEOUT = env_float("COLLECTORS_GIT_TIMEOUT", 60)
+# Local checkouts and cluster snapshots are read only under these directories (the bundled demo files included).
+COLLECTORS_LOCAL_ROOTS = env_paths("COLLECTORS_LOCAL_ROOTS", [DATA_DIR, BASE_DIR / "collectors" / "data"])
 GITHUB_BASE_URL = env_str("GITHUB_BASE_URL", "https://api.github.com").rstrip("/")
 GITHUB_TIMEOUT = env_float("GITHUB_TIMEOUT", 15)
 GITHUB_MAX_RATE_LIMIT_WAIT = env_float("GITHUB_MAX_RATE_LIMIT_WAIT", 60)

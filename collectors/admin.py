@@ -1,14 +1,19 @@
-"""Admin for collection runs, signals (read-only), source state, evidence with links to its signals, and CI tokens."""
+"""Admin for collection runs, signals (read-only), source state, evidence with links to its signals, CI tokens, and
+the queue of survey issues held for review."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from collections.abc import Callable
+
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from collectors.models import CIToken, CollectionRun, Evaluation, Evidence, Signal, SourceState
+from assessor.access import organizations_administered
+from collectors.issueforms import SurveyQueueError, survey_issue_accept, survey_issue_reject
+from collectors.models import CIToken, CollectionRun, Evaluation, Evidence, Signal, SourceState, SurveyIssue
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -146,3 +151,59 @@ class CITokenAdmin(admin.ModelAdmin):
 
         count = queryset.filter(revoked_at=None).update(revoked_at=timezone.now())
         self.message_user(request, f"{count} tokens revoked.")
+
+
+@admin.register(SurveyIssue)
+class SurveyIssueAdmin(admin.ModelAdmin):
+    """The queue of survey issues from people not known to be team members: accept (imports it) or reject."""
+
+    list_display = ["number", "repository", "team", "author", "association", "title", "status", "received_at", "decided_by"]
+    list_filter = ["status", "repository__team__organization"]
+    search_fields = ["author", "title", "repository__name", "repository__github_full_name"]
+    list_select_related = ["repository__team", "decided_by"]
+    fields = [
+        "repository",
+        "number",
+        "url",
+        "author",
+        "association",
+        "opened_at",
+        "received_at",
+        "title",
+        "body",
+        "status",
+        "decided_by",
+        "decided_at",
+    ]
+    readonly_fields = fields
+    actions = ["accept", "reject"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SurveyIssue]:
+        return super().get_queryset(request).filter(repository__team__organization__in=organizations_administered(request.user))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # items come from collection runs
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # a decision is kept as the record of who decided
+
+    @admin.display(description="Team")
+    def team(self, obj: SurveyIssue) -> str:
+        return str(obj.repository.team)
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet[SurveyIssue], decide: Callable[..., str]) -> None:
+        for item in queryset.select_related("repository__team__organization"):
+            try:
+                message = decide(item=item, user=request.user)
+            except SurveyQueueError as exc:
+                self.message_user(request, str(exc), level=messages.WARNING)
+            else:
+                self.message_user(request, message)
+
+    @admin.action(description="Accept the selected issues and import them as responses")
+    def accept(self, request: HttpRequest, queryset: QuerySet[SurveyIssue]) -> None:
+        self._decide(request, queryset, survey_issue_accept)
+
+    @admin.action(description="Reject the selected issues (never imported)")
+    def reject(self, request: HttpRequest, queryset: QuerySet[SurveyIssue]) -> None:
+        self._decide(request, queryset, survey_issue_reject)

@@ -2,7 +2,9 @@
 
 from django.apps import AppConfig
 
+from assessor.pathrules import register_local_path_rule
 from assessor.schedules import keep_default_schedules
+from collectors.localpaths import local_path_refusal
 from collectors.schedules import SCHEDULES
 
 
@@ -12,5 +14,5 @@ class CollectorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-
         keep_default_schedules(self, SCHEDULES)
+        register_local_path_rule(local_path_refusal)

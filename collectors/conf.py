@@ -41,6 +41,11 @@ def git_timeout() -> float:
     return float(settings.COLLECTORS_GIT_TIMEOUT)
 
 
+def local_roots() -> list[Path]:
+    """COLLECTORS_LOCAL_ROOTS: the directories local repositories and cluster snapshots must lie under."""
+    return [Path(root) for root in settings.COLLECTORS_LOCAL_ROOTS]
+
+
 def github_base_url() -> str:
     """GITHUB_BASE_URL: the REST API root: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server."""
     return str(settings.GITHUB_BASE_URL).rstrip("/")

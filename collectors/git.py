@@ -15,6 +15,7 @@ from collectors.detect import Detectors, load_detectors
 from collectors.errors import CollectorError
 from collectors.files import blobs_wanted, file_signals
 from collectors.history import LOG_FORMAT, Commit, history_signals, parse_git_log
+from collectors.localpaths import LocalPathError, check_local_path, shown_path
 from collectors.records import Outcome, SignalRecord, Skipped
 
 MAX_BLOB_BYTES = 512 * 1024
@@ -35,10 +36,14 @@ class TreeEntry:
 
 
 class LocalRepository:
-    """Read-only access to one repository on disk through `git`, run without a shell and with a timeout."""
+    """Read-only access to one repository on disk through `git`, run without a shell and with a timeout.
+
+    Messages name the repository by `shown` (its place under an allowed root), never by the server's absolute path.
+    """
 
     def __init__(self, path: str | Path, *, git: str | None = None, timeout: float | None = None) -> None:
         self.path = str(Path(path).expanduser().resolve())
+        self.shown = shown_path(self.path)
         self.git = git or conf.git_binary()
         self.timeout = timeout if timeout is not None else conf.git_timeout()
 
@@ -57,21 +62,27 @@ class LocalRepository:
                 command, input=stdin, capture_output=True, timeout=self.timeout, check=False, env=env
             )
         except subprocess.TimeoutExpired as exc:
-            raise GitError(f"git {args[0]} took longer than {self.timeout:g} s in {self.path}", retryable=True) from exc
+            raise GitError(f"git {args[0]} took longer than {self.timeout:g} s in {self.shown}", retryable=True) from exc
         except OSError as exc:
             raise GitError(f"Could not run git ({self.git}): {exc.strerror or exc}") from exc
         if result.returncode != 0:
             message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise GitError(f"git {args[0]} failed in {self.path}: {message[-1] if message else 'no message'}")
+            last = message[-1].replace(self.path, self.shown) if message else "no message"
+            raise GitError(f"git {args[0]} failed in {self.shown}: {last}")
         return result.stdout
 
     def check(self) -> None:
         if not Path(self.path).is_dir():
-            raise GitError(f"There is no directory at {self.path}.")
+            raise GitError(f"There is no directory at {self.shown}.")
         try:
-            self._run("rev-parse", "--git-dir")
+            git_dir = self._run("rev-parse", "--absolute-git-dir").decode("utf-8", "replace").strip()
         except GitError as exc:
-            raise GitError(f"{self.path} is not a git repository.") from exc
+            raise GitError(f"{self.shown} is not a git repository.") from exc
+        # A `.git` file may send git to a repository elsewhere on the disk: that one must be allowed too.
+        try:
+            check_local_path(git_dir or self.path)
+        except LocalPathError as exc:
+            raise LocalPathError(f"The git directory of {self.shown} is elsewhere; {exc}") from exc
 
     def head(self) -> str | None:
         try:
@@ -129,13 +140,15 @@ def collect_local(
     detectors: Detectors | None = None,
     repository: LocalRepository | None = None,
 ) -> Outcome:
-    """Every signal a local scan gives. Raises GitError when nothing could be read; a later failure gives a partial outcome."""
-    repo = repository or LocalRepository(path)
+    """Every signal a local scan gives. Raises LocalPathError for a path outside the allowed roots (checked again here,
+    after resolving links: the row may predate the rule or a link may have changed) and GitError when nothing could
+    be read; a later failure gives a partial outcome. Signals name files relative to the repository's root."""
+    repo = repository or LocalRepository(check_local_path(path))
     detectors = detectors or load_detectors()
     repo.check()
     head = repo.head()
     if head is None:
-        return Outcome(skipped=(Skipped("files and history", "the repository has no commits yet"),), source_url=repo.path)
+        return Outcome(skipped=(Skipped("files and history", "the repository has no commits yet"),), source_url=repo.shown)
 
     entries = repo.tree(head)
     by_path = {entry.path: entry for entry in entries}
@@ -168,7 +181,7 @@ def collect_local(
     return Outcome(
         signals=tuple(signals),
         skipped=tuple(skipped),
-        source_url=repo.path,
+        source_url=repo.shown,
         error=error,
         complete=error is None,
         state={"head_sha": head},

@@ -215,9 +215,15 @@ def parse_issues(data: Any) -> list[IssueRecord]:
                 is_pull_request="pull_request" in item or "merged_at" in item,
                 labels=tuple(label["name"] for label in labels if isinstance(label, dict) and isinstance(label.get("name"), str)),
                 base=base.get("ref", "") if isinstance(base.get("ref"), str) else "",
+                author_association=_association(item.get("author_association")),
             )
         )
     return records
+
+
+def _association(value: Any) -> str:
+    """GitHub's author_association, upper case and bounded; anything else counts as unknown (empty)."""
+    return value.upper()[:40] if isinstance(value, str) else ""
 
 
 def merged_changes(pulls: list[IssueRecord], *, into: str) -> list[MergedChange]:

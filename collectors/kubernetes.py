@@ -18,6 +18,7 @@ from collectors import conf
 from collectors.cluster import CRD, ClusterCatalog, cluster_signals, installed_resources, load_catalog
 from collectors.dump import DumpError, listed_kinds, parse_dump
 from collectors.errors import CollectorError
+from collectors.localpaths import LocalPathError, read_regular_file
 from collectors.records import Outcome, Skipped
 
 IN_CLUSTER = "in-cluster"
@@ -165,13 +166,9 @@ def collect_cluster_dump(data: bytes | str, *, team_label: str, source: str, max
 
 
 def read_snapshot(path: str | Path, *, max_bytes: int | None = None) -> bytes:
-    """The bytes of a snapshot file, refusing oversized files before reading them."""
+    """The bytes of a snapshot file under an allowed root: a regular file, read no further than the size limit."""
     limit = max_bytes if max_bytes is not None else conf.max_dump_bytes()
-    snapshot = Path(path)
     try:
-        size = snapshot.stat().st_size
-        if size > limit:
-            raise DumpError(f"The snapshot {snapshot} is {size:,} bytes; the limit is {limit:,} bytes.")
-        return snapshot.read_bytes()
-    except OSError as exc:
-        raise DumpError(f"Could not read the snapshot {snapshot}: {exc.strerror or exc}.") from exc
+        return read_regular_file(path, limit)
+    except LocalPathError as exc:
+        raise DumpError(f"The snapshot cannot be used: {exc}") from exc

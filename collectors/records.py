@@ -47,6 +47,7 @@ class IssueRecord:
     is_pull_request: bool = False
     labels: tuple[str, ...] = ()
     base: str = ""
+    author_association: str = ""  # GitHub's word for the author's tie to the repository: OWNER, MEMBER, NONE...
 
 
 @dataclass(frozen=True)

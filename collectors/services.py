@@ -28,6 +28,7 @@ from collectors.git import collect_local
 from collectors.github import GitHubClient, collect_github
 from collectors.issueforms import survey_issues_import, survey_wave_open
 from collectors.kubernetes import ClusterReader, api_client_for, collect_cluster_dump, collect_cluster_live, read_snapshot
+from collectors.localpaths import check_local_path, shown_path
 from collectors.models import CollectionRun, Evaluation, Signal, SourceState
 from collectors.models.runs import Collector, source_key_for
 from collectors.records import Outcome, SignalRecord, Skipped
@@ -320,7 +321,7 @@ def cluster_collect(
             trigger=trigger,
             source_url=cluster.snapshot_path,
             adapter=lambda: collect_cluster_dump(
-                read_snapshot(cluster.snapshot_path), team_label=cluster.team_label, source=cluster.snapshot_path
+                read_snapshot(cluster.snapshot_path), team_label=cluster.team_label, source=shown_path(cluster.snapshot_path)
             ),
             raise_retryable=raise_retryable,
             job_id=job_id,
@@ -399,8 +400,9 @@ def source_collect(*, source: Source, trigger: str, raise_retryable: bool = True
 
 
 def local_repository_for(*, path: str, team: Team) -> Repository:
-    """The team's repository for a local path, created when there is none yet."""
-    resolved = str(Path(path).expanduser().resolve())
+    """The team's repository for a local path, created when there is none yet. LocalPathError when the path lies
+    outside the allowed roots."""
+    resolved = str(check_local_path(path))
     repository = Repository.objects.filter(team=team, local_path=resolved).first()
     if repository is None:
         repository = Repository.objects.create(team=team, name=Path(resolved).name or resolved, local_path=resolved)

@@ -20,6 +20,7 @@ from assessor.models import Cluster, Organization, Repository, Team
 from collectors import conf
 from collectors.dump import HOW_TO_EXPORT, DumpError
 from collectors.forms import CollectNowForm, DumpUploadForm
+from collectors.models import SurveyIssue
 from collectors.selectors import evidence_for_team, recent_runs, signals_for_team, sources_overview
 from collectors.services import cluster_dump_import, collection_enqueue
 
@@ -66,6 +67,7 @@ def collect_page(request: HttpRequest) -> HttpResponse:
         "refresh": any(run.status == run.Status.RUNNING for run in runs),
         "worker": worker_status(timezone.now()),
         "worker_command": WORKER_COMMAND,
+        "survey_issues_pending": SurveyIssue.objects.for_organization(organization.pk).pending().count(),
     }
     return render(request, "collectors/collect.html", context)
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from assessor.pathrules import local_path_refusal
+
 
 class Organization(models.Model):
     class Size(models.TextChoices):
@@ -170,6 +172,8 @@ class Repository(models.Model):
             raise ValidationError("Give a local path or a GitHub full name (owner/name).")
         if self.github_full_name and self.github_full_name.count("/") != 1:
             raise ValidationError({"github_full_name": "Use the form owner/name."})
+        if self.local_path and (reason := local_path_refusal(self.local_path)):
+            raise ValidationError({"local_path": reason})
 
     @property
     def source(self) -> str:
@@ -195,6 +199,10 @@ class Cluster(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.snapshot_path and (reason := local_path_refusal(self.snapshot_path)):
+            raise ValidationError({"snapshot_path": reason})
 
     @property
     def is_placeholder(self) -> bool:

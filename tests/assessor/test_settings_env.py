@@ -44,6 +44,7 @@ ACCESSORS = {
     "collectors.rules_file()": "{tmp}/rules.yaml",
     "collectors.git_binary()": "/opt/git/bin/git",
     "collectors.git_timeout()": 2.5,
+    "collectors.local_roots()": ["{tmp}/repos", "{tmp}/snapshots"],
     "collectors.github_base_url()": "https://ghe.example.com/api/v3",
     "collectors.github_timeout()": 7,
     "collectors.github_max_rate_limit_wait()": 0.5,
@@ -80,6 +81,7 @@ ENVIRONMENT = {
     "COLLECTORS_RULES_FILE": "{tmp}/rules.yaml",
     "COLLECTORS_GIT_BINARY": "/opt/git/bin/git",
     "COLLECTORS_GIT_TIMEOUT": "2.5",
+    "COLLECTORS_LOCAL_ROOTS": "{tmp}/repos" + os.pathsep + "{tmp}/snapshots",
     "GITHUB_BASE_URL": "https://ghe.example.com/api/v3/",
     "GITHUB_TIMEOUT": "7",
     "GITHUB_MAX_RATE_LIMIT_WAIT": "0.5",
@@ -121,6 +123,7 @@ DEFAULTS = {
     "collectors.rules_file()": f"{ROOT}/collectors/data/evidence_rules/rules-1.yaml",
     "collectors.git_binary()": "git",
     "collectors.git_timeout()": 60,
+    "collectors.local_roots()": ["{tmp}", f"{ROOT}/collectors/data"],
     "collectors.github_base_url()": "https://api.github.com",
     "collectors.github_timeout()": 15,
     "collectors.github_max_rate_limit_wait()": 60,
@@ -154,6 +157,15 @@ def variables_read_in_settings() -> set[str]:
     return set(re.findall(r'(?:env_[a-z]+|os\.environ\.get)\(\s*"([A-Z][A-Z0-9_]+)"', source))
 
 
+def filled(value: object, tmp: Path) -> object:
+    """An expected value with `{tmp}` filled in, in text and in lists of text."""
+    if isinstance(value, str):
+        return value.format(tmp=tmp)
+    if isinstance(value, list):
+        return [filled(item, tmp) for item in value]
+    return value
+
+
 def run_fresh(code: str, **env: str) -> subprocess.CompletedProcess:
     """`code` in a new interpreter on the service's own settings, with none of the documented variables inherited."""
     unset = documented_variables() | variables_read_in_settings() | {"DJANGO_SETTINGS_MODULE"}
@@ -176,14 +188,14 @@ def test_it_hands_every_variable_set_in_the_environment_to_the_app_that_uses_it(
     env = {name: value.format(tmp=tmp_path) for name, value in ENVIRONMENT.items()}
     result = run_fresh(PRINT_ACCESSORS, DATA_DIR=str(tmp_path), **env)
     assert result.returncode == 0, result.stderr
-    expected = {call: value.format(tmp=tmp_path) if isinstance(value, str) else value for call, value in ACCESSORS.items()}
+    expected = {call: filled(value, tmp_path) for call, value in ACCESSORS.items()}
     assert json.loads(result.stdout) == expected
 
 
 def test_it_falls_back_to_the_documented_defaults(tmp_path):
     result = run_fresh(PRINT_ACCESSORS, DATA_DIR=str(tmp_path), SECRET_KEY="the-secret-key")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == DEFAULTS
+    assert json.loads(result.stdout) == {call: filled(value, tmp_path) for call, value in DEFAULTS.items()}
 
 
 def test_it_stops_at_start_up_on_a_bad_number_naming_the_variable(tmp_path):

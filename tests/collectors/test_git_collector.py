@@ -6,6 +6,7 @@ import pytest
 
 from assessor.models import Repository
 from collectors.git import GitError, LocalRepository, collect_local
+from collectors.localpaths import shown_path
 from collectors.models import CollectionRun, Signal
 from collectors.services import repository_collect
 from tests.collectors.conftest import NOW, Change
@@ -94,7 +95,9 @@ def test_collecting_a_repository_records_the_run_signals_and_evidence(
     assert run.status == CollectionRun.Status.OK
     assert run.complete and run.finished_at and run.signal_count == run.signals.count() > 20
     signal = run.signals.get(key="files.gitops")
-    assert (signal.team, signal.repository, signal.collector, signal.source_url) == (platform_team, repository, "git", str(path))
+    assert (signal.team, signal.repository, signal.collector) == (platform_team, repository, "git")
+    assert signal.source_url == shown_path(path)
+    assert not signal.source_url.startswith("/")
     assert signal.endpoint and signal.subject == "platform"
     assert platform_team.evidence.filter(rule_key="operations-gitops-and-iac").exists()
     assert platform_team.evidence.get(rule_key="adoption-outside-commits").signals.get().key == "history.outside_share"

@@ -203,6 +203,7 @@ def test_survey_issues_go_to_the_open_wave_once_there_is_one(github_repo, fake_g
 
     from django.core.management import call_command
 
+    from collectors.issueforms import author_source_id
     from surveys.models import Instrument, Response
     from tests.surveys.conftest import make_wave
     from tests.surveys.test_issue_import import SHIPPED
@@ -222,7 +223,7 @@ def test_survey_issues_go_to_the_open_wave_once_there_is_one(github_repo, fake_g
     assert run.notes == [
         f"Survey issues imported into Autumn for {github_repo.team}: 1 created, 0 updated, 0 unchanged, 0 skipped."
     ]
-    assert Response.objects.filter(wave=wave, team=github_repo.team, external_id="github:northwind/platform-config#62").exists()
+    assert Response.objects.filter(wave=wave, team=github_repo.team, external_id=author_source_id("emma")).exists()
 
     (again,) = repository_collect(repository=github_repo)
     assert again.status == CollectionRun.Status.UNCHANGED and again.notes == []

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from assessor.datafiles import DataFileInvalid
 from assessor.models import Cluster, Organization, Repository, Team
+from collectors.localpaths import LocalPathError
 from collectors.models import CollectionRun
 from collectors.services import local_repository_for, organization_sources, source_collect
 
@@ -67,7 +68,10 @@ class Command(BaseCommand):
             teams = list(Team.objects.filter(slug=options["team"], organization__in=organizations)[:2])
             if len(teams) != 1:
                 raise CommandError(f"{'No' if not teams else 'More than one'} team {options['team']!r}; add --org to choose.")
-            return [local_repository_for(path=options["path"], team=teams[0])]
+            try:
+                return [local_repository_for(path=options["path"], team=teams[0])]
+            except LocalPathError as exc:
+                raise CommandError(str(exc)) from exc
         if options["repository"] is not None:
             repository = Repository.objects.select_related("team").filter(pk=options["repository"]).first()
             if repository is None:
