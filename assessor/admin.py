@@ -1,6 +1,8 @@
 """Admin for organizations, teams, people, evidence sources and the loaded maturity model, each scoped to the
 organizations a staff user administers (see assessor/admin_scope.py); accounts, tokens and schedules for superusers."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
@@ -85,6 +87,7 @@ class TeamAdmin(OrganizationScoped, admin.ModelAdmin):
     list_filter = ["kind", "organization", "group"]
     search_fields = ["name", "slug", "description"]
     list_select_related = ["group", "organization"]
+    ordering = ["name"]  # the counting annotation drops the model's default ordering, which paging needs
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ProviderLinkInline, RepositoryInline, ClusterInline]
 
@@ -191,8 +194,14 @@ def _deployment_only(*deployment_models: type[models.Model]) -> None:
     for model in deployment_models:
         registered = type(admin.site.get_model_admin(model))
         admin.site.unregister(model)
-        wrapped = type(registered.__name__, (OrganizationScoped, registered), {"organization_path": Scope.DEPLOYMENT})
-        admin.site.register(model, wrapped)
+        admin.site.register(model, _deployment_wrapped(registered))
+
+
+def _deployment_wrapped(registered: type[Any]) -> type[Any]:
+    extra: dict[str, Any] = {"organization_path": Scope.DEPLOYMENT}
+    if getattr(registered, "inlines", None):
+        extra["inlines"] = [_deployment_wrapped(inline) for inline in registered.inlines]
+    return type(registered.__name__, (OrganizationScoped, registered), extra)
 
 
 admin.site.unregister(get_user_model())
