@@ -418,3 +418,17 @@ def test_saving_refuses_a_row_of_another_organization_whatever_the_form_let_thro
     with pytest.raises(PermissionDenied):
         REGISTRY[Team].save_model(request, team, form=None, change=True)
     assert Team.objects.get(pk=team.pk).organization_id == world.alpha[Organization].pk
+
+
+def test_a_staff_user_who_administers_no_organization_reaches_none_of_its_rows(client, world):
+    """Bravo's developer, made staff with every model permission, is still only a member of Bravo."""
+    developer = world.bravo[type(world.alice)]
+    developer.is_staff = True
+    developer.save(update_fields=["is_staff"])
+    developer.user_permissions.set(Permission.objects.all())
+    client.force_login(developer)
+
+    reached = [model._meta.label for model in SCOPED if client.get(url(model, "changelist")).status_code != 403]
+    assert reached == []
+    assert client.get(url(Membership, "add")).status_code == 403
+    assert client.get(url(Team, "change", world.bravo[Team].pk)).status_code == 404
