@@ -1,9 +1,21 @@
-"""Admin for organizations, teams, people, evidence sources and the loaded maturity model."""
+"""Admin for organizations, teams, people, evidence sources and the loaded maturity model, each scoped to the
+organizations a staff user administers (see assessor/admin_scope.py); accounts, tokens and schedules for superusers."""
+
+from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django_celery_beat import admin as beat_admin  # noqa: F401 - registers the schedules before they are wrapped below
+from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
+from rest_framework.authtoken import admin as token_admin  # noqa: F401 - registers the token admin wrapped below
+from rest_framework.authtoken.models import TokenProxy
 
+from assessor.admin_scope import OrganizationScoped, Scope
 from assessor.models import (
     Aspect,
     Cell,
@@ -20,7 +32,8 @@ from assessor.models import (
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = "pk"
     list_display = ["name", "slug", "size", "team_count", "created"]
     search_fields = ["name", "slug"]
     list_filter = ["size"]
@@ -35,14 +48,16 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(TeamGroup)
-class TeamGroupAdmin(admin.ModelAdmin):
+class TeamGroupAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = "organization"
     list_display = ["name", "organization", "slug"]
     list_filter = ["organization"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ProviderLinkInline(admin.TabularInline):
+class ProviderLinkInline(OrganizationScoped, admin.TabularInline):
+    organization_path = "consumer__organization"
     model = Consumption
     fk_name = "consumer"
     extra = 0
@@ -51,24 +66,28 @@ class ProviderLinkInline(admin.TabularInline):
     verbose_name_plural = "platform or infrastructure teams consumed"
 
 
-class RepositoryInline(admin.TabularInline):
+class RepositoryInline(OrganizationScoped, admin.TabularInline):
+    organization_path = "team__organization"
     model = Repository
     extra = 0
     fields = ["name", "local_path", "github_full_name", "is_platform_repo"]
 
 
-class ClusterInline(admin.TabularInline):
+class ClusterInline(OrganizationScoped, admin.TabularInline):
+    organization_path = "team__organization"
     model = Cluster
     extra = 0
     fields = ["name", "kube_context", "snapshot_path", "team_label"]
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = "organization"
     list_display = ["name", "kind", "group", "organization", "repository_count"]
     list_filter = ["kind", "organization", "group"]
     search_fields = ["name", "slug", "description"]
     list_select_related = ["group", "organization"]
+    ordering = ["name"]  # the counting annotation drops the model's default ordering, which paging needs
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ProviderLinkInline, RepositoryInline, ClusterInline]
 
@@ -81,7 +100,8 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consumption)
-class ConsumptionAdmin(admin.ModelAdmin):
+class ConsumptionAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = "consumer__organization"
     list_display = ["consumer", "provider", "since"]
     list_filter = ["provider__kind", "consumer__organization"]
     search_fields = ["consumer__name", "provider__name"]
@@ -90,7 +110,8 @@ class ConsumptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = "organization"
     list_display = ["user", "role", "team", "organization", "github_login"]
     list_filter = ["role", "organization"]
     search_fields = ["user__username", "user__email", "team__name", "github_login"]
@@ -99,7 +120,8 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Repository)
-class RepositoryAdmin(admin.ModelAdmin):
+class RepositoryAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = "team__organization"
     list_display = ["name", "team", "source", "github_full_name", "local_path", "is_platform_repo"]
     list_filter = ["is_platform_repo", "team__kind", "team__organization"]
     search_fields = ["name", "github_full_name", "local_path", "team__name"]
@@ -108,7 +130,8 @@ class RepositoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin):
+class ClusterAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = "team__organization"
     list_display = ["name", "team", "kube_context", "snapshot_path", "team_label"]
     list_filter = ["team__organization"]
     search_fields = ["name", "kube_context", "team__name"]
@@ -116,27 +139,31 @@ class ClusterAdmin(admin.ModelAdmin):
     autocomplete_fields = ["team"]
 
 
-class CellInline(admin.StackedInline):
+class CellInline(OrganizationScoped, admin.StackedInline):
+    organization_path = Scope.SHARED
     model = Cell
     extra = 0
     fields = ["level", "label", "summary", "characteristics", "next_steps", "evidence"]
 
 
 @admin.register(ModelVersion)
-class ModelVersionAdmin(admin.ModelAdmin):
+class ModelVersionAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = Scope.SHARED
     list_display = ["title", "version", "model_key", "loaded_at"]
     search_fields = ["title", "version"]
     readonly_fields = ["content_hash", "loaded_at"]
 
 
 @admin.register(Level)
-class LevelAdmin(admin.ModelAdmin):
+class LevelAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = Scope.SHARED
     list_display = ["number", "name", "aliases", "model_version"]
     list_filter = ["model_version"]
 
 
 @admin.register(Aspect)
-class AspectAdmin(admin.ModelAdmin):
+class AspectAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = Scope.SHARED
     list_display = ["name", "key", "order", "model_version"]
     list_filter = ["model_version"]
     search_fields = ["name", "question"]
@@ -144,8 +171,39 @@ class AspectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cell)
-class CellAdmin(admin.ModelAdmin):
+class CellAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = Scope.SHARED
     list_display = ["aspect", "level", "label", "summary"]
     list_filter = ["aspect__model_version", "aspect__key", "level__number"]
     search_fields = ["label", "summary"]
     list_select_related = ["aspect", "level"]
+
+
+# Accounts, API tokens and schedules belong to the whole deployment. An organization's admin may look up the
+# people of their own organizations (to give them a role) but changes no account: a password or superuser flag
+# set here would reach every organization the person belongs to.
+
+
+class UserAdmin(OrganizationScoped, auth_admin.UserAdmin):
+    organization_path = "memberships__organization"
+    staff_may_edit = False
+
+
+def _deployment_only(*deployment_models: type[models.Model]) -> None:
+    """Wrap the admin that Django or a library registered for each model, so only superusers reach it."""
+    for model in deployment_models:
+        registered = type(admin.site.get_model_admin(model))
+        admin.site.unregister(model)
+        admin.site.register(model, _deployment_wrapped(registered))
+
+
+def _deployment_wrapped(registered: type[Any]) -> type[Any]:
+    extra: dict[str, Any] = {"organization_path": Scope.DEPLOYMENT}
+    if getattr(registered, "inlines", None):
+        extra["inlines"] = [_deployment_wrapped(inline) for inline in registered.inlines]
+    return type(registered.__name__, (OrganizationScoped, registered), extra)
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), UserAdmin)
+_deployment_only(Group, TokenProxy, PeriodicTask, IntervalSchedule, CrontabSchedule, SolarSchedule, ClockedSchedule)

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from assessor.access import organizations_administered
+from assessor.admin_scope import OrganizationScoped, Scope
 from collectors.issueforms import SurveyQueueError, survey_issue_accept, survey_issue_reject
 from collectors.models import CIToken, CollectionRun, Evaluation, Evidence, Signal, SourceState, SurveyIssue
 
@@ -27,7 +27,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(CollectionRun)
-class CollectionRunAdmin(ReadOnlyAdmin):
+class CollectionRunAdmin(OrganizationScoped, ReadOnlyAdmin):
+    organization_path = "team__organization"
     list_display = [
         "id",
         "started_at",
@@ -52,7 +53,8 @@ class CollectionRunAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Signal)
-class SignalAdmin(ReadOnlyAdmin):
+class SignalAdmin(OrganizationScoped, ReadOnlyAdmin):
+    organization_path = "team__organization"
     list_display = ["key", "value", "team", "subject", "namespace", "collector", "observed_at", "run_link"]
     list_filter = ["collector", "team__organization", "team"]
     search_fields = ["key", "subject", "path", "namespace", "team__name"]
@@ -77,13 +79,15 @@ class SignalAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SourceState)
-class SourceStateAdmin(ReadOnlyAdmin):
+class SourceStateAdmin(OrganizationScoped, ReadOnlyAdmin):
+    organization_path = Scope.DEPLOYMENT
     list_display = ["source_key", "collector", "updated_at"]
     list_filter = ["collector"]
     search_fields = ["source_key"]
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(OrganizationScoped, admin.TabularInline):
+    organization_path = "team__organization"
     model = Evidence
     extra = 0
     fields = ["aspect", "level", "direction", "weight", "rule_key", "explanation"]
@@ -96,7 +100,8 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ReadOnlyAdmin):
+class EvaluationAdmin(OrganizationScoped, ReadOnlyAdmin):
+    organization_path = "team__organization"
     list_display = ["id", "team", "rules_version", "evaluated_at", "signal_count", "changed"]
     list_filter = ["changed", "rules_version", "team__organization"]
     search_fields = ["team__name"]
@@ -105,7 +110,8 @@ class EvaluationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ReadOnlyAdmin):
+class EvidenceAdmin(OrganizationScoped, ReadOnlyAdmin):
+    organization_path = "team__organization"
     list_display = ["team", "aspect", "level", "direction", "weight", "rule_key", "observed_at", "evaluation"]
     list_filter = ["aspect", "direction", "level", "rules_version", "team__organization"]
     search_fields = ["team__name", "rule_key", "explanation"]
@@ -132,7 +138,8 @@ class EvidenceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CIToken)
-class CITokenAdmin(admin.ModelAdmin):
+class CITokenAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = "repository__team__organization"
     list_display = ["hint", "repository", "label", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["repository__team__organization"]
     search_fields = ["label", "repository__name", "repository__github_full_name"]
@@ -154,8 +161,10 @@ class CITokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyIssue)
-class SurveyIssueAdmin(admin.ModelAdmin):
+class SurveyIssueAdmin(OrganizationScoped, admin.ModelAdmin):
     """The queue of survey issues from people not known to be team members: accept (imports it) or reject."""
+
+    organization_path = "repository__team__organization"
 
     list_display = ["number", "repository", "team", "author", "association", "title", "status", "received_at", "decided_by"]
     list_filter = ["status", "repository__team__organization"]
@@ -177,9 +186,6 @@ class SurveyIssueAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
     actions = ["accept", "reject"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[SurveyIssue]:
-        return super().get_queryset(request).filter(repository__team__organization__in=organizations_administered(request.user))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # items come from collection runs

@@ -7,11 +7,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from assessor.admin_scope import OrganizationScoped
 from reports.models import Annotation, ScoreSnapshot, SentEmail, Subscription
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(admin.ModelAdmin):
+class AnnotationAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = "organization"
     list_display = ["date", "label", "organization", "team", "group", "created_by"]
     list_filter = ["organization"]
     search_fields = ["label", "details"]
@@ -26,7 +28,8 @@ class AnnotationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = "organization"
     list_display = ["user", "organization", "kind", "frequency", "unsubscribed_at", "updated_at"]
     list_filter = ["kind", "frequency", "organization"]
     search_fields = ["user__username", "user__email"]
@@ -35,11 +38,12 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SentEmail)
-class SentEmailAdmin(admin.ModelAdmin):
+class SentEmailAdmin(OrganizationScoped, admin.ModelAdmin):
     """Read-only: the ledger is what keeps each email to one send, so it is not edited by hand. A row whose
     delivery was never confirmed (its run died while sending) blocks a resend; deleting it lets the next run
     send that email once more."""
 
+    organization_path = "organization"
     list_display = ["sent_at", "kind", "recipient", "period_key", "organization", "subject", "delivered_at"]
     list_filter = ["kind", ("delivered_at", admin.EmptyFieldListFilter), "organization"]
     search_fields = ["recipient", "period_key", "subject"]
@@ -54,7 +58,8 @@ class SentEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScoreSnapshot)
-class ScoreSnapshotAdmin(admin.ModelAdmin):
+class ScoreSnapshotAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = "team__organization"
     list_display = ["team", "wave", "aspect", "score", "level", "respondents", "status", "confidence", "rubric_version"]
     list_filter = ["aspect", "status", "confidence_label", "disagreement", "unverified", "rubric_version", "wave"]
     search_fields = ["team__name", "inputs_hash"]

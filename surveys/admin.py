@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from assessor.admin_scope import OrganizationScoped, Scope
 from surveys import selectors
 from surveys.forms import WaveAdminForm
 from surveys.models import Answer, Instrument, Invitation, Question, Response, Wave
@@ -27,7 +28,8 @@ class ReadOnlyMixin:
         return False
 
 
-class QuestionInline(ReadOnlyMixin, admin.TabularInline):
+class QuestionInline(OrganizationScoped, ReadOnlyMixin, admin.TabularInline):
+    organization_path = Scope.SHARED
     model = Question
     fields = ["position", "key", "section", "qtype", "aspect", "perspective", "capability", "roles", "required", "text"]
     readonly_fields = fields
@@ -36,7 +38,8 @@ class QuestionInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class InstrumentAdmin(OrganizationScoped, ReadOnlyMixin, admin.ModelAdmin):
+    organization_path = Scope.SHARED
     list_display = ["title", "key", "version", "source", "question_count", "wave_count", "loaded_at"]
     list_filter = ["source", "key"]
     search_fields = ["key", "title"]
@@ -61,7 +64,8 @@ class InstrumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Wave)
-class WaveAdmin(admin.ModelAdmin):
+class WaveAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = "organization"
     form = WaveAdminForm
     list_display = [
         "name",
@@ -118,7 +122,8 @@ class WaveAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(OrganizationScoped, admin.ModelAdmin):
+    organization_path = "wave__organization"
     list_display = ["team", "role", "wave", "label", "status", "created_at", "revoked_at"]
     list_filter = ["wave", "role", "team__kind", ("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["team", "wave", "response"]
@@ -169,7 +174,8 @@ class InvitationAdmin(admin.ModelAdmin):
             self.message_user(request, reason, messages.WARNING)
 
 
-class AnswerInline(ReadOnlyMixin, admin.TabularInline):
+class AnswerInline(OrganizationScoped, ReadOnlyMixin, admin.TabularInline):
+    organization_path = "response__wave__organization"
     model = Answer
     fields = ["question", "value_text", "level", "updated_at"]
     readonly_fields = fields
@@ -181,7 +187,8 @@ class AnswerInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ResponseAdmin(OrganizationScoped, ReadOnlyMixin, admin.ModelAdmin):
+    organization_path = "wave__organization"
     list_display = ["pk", "team", "wave", "role", "status", "source", "answer_count", "updated_at", "submitted_at"]
     list_filter = ["status", "wave", "team", "role", "source"]
     list_select_related = ["team", "wave"]
@@ -215,7 +222,8 @@ class ResponseAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AnswerAdmin(OrganizationScoped, ReadOnlyMixin, admin.ModelAdmin):
+    organization_path = "response__wave__organization"
     list_display = ["question_key", "short_value", "level", "team", "wave", "response_link", "updated_at"]
     list_filter = ["response__wave", "question__aspect", "question__qtype", "response__status"]
     list_select_related = ["question", "response__team", "response__wave"]

@@ -105,6 +105,8 @@ class Consumption(models.Model):
         return f"{self.consumer} → {self.provider}"
 
     def clean(self) -> None:
+        if self.consumer_id is None or self.provider_id is None:
+            return  # the form has already said which team is missing or not one that may be chosen
         if self.consumer_id == self.provider_id:
             raise ValidationError("A team cannot consume itself.")
         if self.consumer.kind != Team.Kind.APPLICATION:

@@ -1,4 +1,7 @@
-"""Per-wave exports: one self-contained HTML report (plotly.js and styles inlined) and the wave's scores as CSV."""
+"""Per-wave exports: one self-contained HTML report (plotly.js and styles inlined) and the wave's scores as CSV.
+
+Both cover every team of the wave, so they are pages for the organization's admins; a team's members have
+their own team page and its downloads."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
+from assessor.access import is_org_admin, organizations_for
 from reports.dashboards.export import SCORE_COLUMNS, wave_report, wave_scores
 from reports.tables import csv_text
 from reports.views.common import PageError, dashboard_context, handle_errors, rendered_blocks
@@ -37,17 +41,28 @@ def _inline_scripts(*paths: str) -> SafeString:
     return mark_safe("".join(f"<script>{_static_text(path)}</script>" for path in paths))  # noqa: S308 - our own and plotly's files
 
 
-def _wave(request: HttpRequest, wave_id: int) -> Wave:
-    wave = Wave.objects.select_related("organization").filter(pk=wave_id).first()
+def _wave_for_admin(request: HttpRequest, wave_id: int) -> Wave:
+    """The wave, for an admin of its organization. A wave of an organization the reader does not belong to
+    is not found, like one that does not exist; a member of the organization is told why not and where to go."""
+    visible = Wave.objects.select_related("organization").filter(organization__in=organizations_for(request.user))
+    wave = visible.filter(pk=wave_id).first()
     if wave is None:
         raise PageError(404, "Not found", "There is no such survey wave.")
+    if not is_org_admin(request.user, wave.organization):
+        raise PageError(
+            403,
+            "For the organization's admins",
+            f"The report and scores of {wave.name} cover every team of the wave, so only admins of "
+            f"{wave.organization.name} download them. Your team's own results, with their downloads, are on your "
+            "team's page of the dashboard.",
+        )
     return wave
 
 
 @login_required
 @handle_errors
 def wave_html(request: HttpRequest, wave_id: int) -> HttpResponse:
-    wave = _wave(request, wave_id)
+    wave = _wave_for_admin(request, wave_id)
     context = dashboard_context(request, wave.organization)
     now = timezone.now()
     report = wave_report(context.scope, wave.pk, now=now)
@@ -76,7 +91,7 @@ def wave_html(request: HttpRequest, wave_id: int) -> HttpResponse:
 @login_required
 @handle_errors
 def wave_csv(request: HttpRequest, wave_id: int) -> HttpResponse:
-    wave = _wave(request, wave_id)
+    wave = _wave_for_admin(request, wave_id)
     context = dashboard_context(request, wave.organization)
     response = HttpResponse(csv_text(wave_scores(context.scope, wave.pk), SCORE_COLUMNS), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(wave)}-scores.csv"'

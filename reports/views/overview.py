@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from assessor.access import is_org_admin
 from assessor.models import Team
 from reports.dashboards.overview import OverviewFilters, overview_data
 from reports.frames.heatmap import MARKS
@@ -58,5 +59,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             "clear_filters_url": query(request, kind=None, group=None, page=None) if filters.narrowing else "",
             "new_wave_url": reverse("admin:surveys_wave_add"),
             "waves_url": reverse("surveys:waves"),
+            "wave_exports": is_org_admin(request.user, context.scope.organization),
         },
     )

@@ -103,16 +103,68 @@ def test_an_unknown_team_looks_the_same_as_a_forbidden_one(client, world):
     )
 
 
-def test_a_team_lead_gets_only_their_team_in_csv_downloads_and_exports(client, world):
+def test_a_team_lead_gets_only_their_team_in_csv_downloads(client, world):
     client.force_login(world.lead)
 
     heat = client.get(reverse("reports:overview") + "?download=heatmap").content.decode()
-    scores = client.get(reverse("reports:wave_export_csv", args=[world.autumn.pk])).content.decode()
     pains = client.get(reverse("reports:gaps") + "?download=pains").content.decode()
+    profile = client.get(reverse("reports:team", args=[world.teams[1].pk]) + "?download=radar")
 
-    for text in (heat, scores, pains):
+    for text in (heat, pains):
         assert world.teams[1].name in text
         assert world.teams[2].name not in text
+    assert profile.status_code == 200
+    assert profile["Content-Type"].startswith("text/csv")
+
+
+WAVE_EXPORTS = ["reports:wave_export_html", "reports:wave_export_csv"]
+
+
+@pytest.mark.parametrize("name", WAVE_EXPORTS)
+@pytest.mark.parametrize("who", ["lead", "member"])
+def test_the_wave_report_and_scores_are_for_the_organizations_admins_only(client, world, name, who):
+    """They cover every team of the wave; a team's people have their team page and its downloads instead."""
+    response = get(client, getattr(world, who), reverse(name, args=[world.autumn.pk]))
+
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert f"only admins of {world.organization.name} download them" in body
+    assert "page of the dashboard" in body
+    assert all(team.name not in body for team in world.teams)
+
+
+@pytest.mark.parametrize("name", WAVE_EXPORTS)
+def test_an_admin_downloads_the_wave_report_and_scores_with_every_team(client, world, name):
+    response = get(client, world.admin, reverse(name, args=[world.autumn.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert all(team.name in response.content.decode() for team in world.teams)
+
+
+@pytest.mark.parametrize("name", WAVE_EXPORTS)
+def test_a_wave_outside_the_readers_organizations_is_not_found_like_a_missing_one(client, world, name):
+    client.force_login(world.outsider)
+
+    hidden = client.get(reverse(name, args=[world.autumn.pk]))
+    missing = client.get(reverse(name, args=[99999]))
+
+    def message(response):
+        main = re.search(r"<main.*</main>", response.content.decode(), re.S)
+        assert main is not None
+        return main.group(0)
+
+    assert (hidden.status_code, missing.status_code) == (404, 404)
+    assert message(hidden) == message(missing)
+    assert "no such survey wave" in message(hidden)
+
+
+def test_the_dashboard_offers_the_wave_downloads_to_admins_only(client, world):
+    links = [reverse(name, args=[world.autumn.pk]) for name in WAVE_EXPORTS]
+
+    for user, shown in ((world.admin, True), (world.lead, False), (world.member, False)):
+        body = get(client, user, reverse("reports:overview") + f"?wave={world.autumn.pk}").content.decode()
+        assert all((link in body) is shown for link in links), user.username
 
 
 def test_a_team_lead_cannot_ask_for_another_teams_trend(client, world):

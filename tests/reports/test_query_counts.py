@@ -46,9 +46,10 @@ def test_each_page_does_the_same_number_of_queries_for_10_and_300_teams(client, 
         member(admin, organization, Membership.Role.ADMIN)
         member(lead, organization, Membership.Role.TEAM_LEAD, teams[1])
         urls = pages(organization, teams, autumn)
+        team_pages = {name: url for name, url in urls.items() if not name.startswith("wave ")}  # the wave exports are for admins
         measured[size] = {
             "admin": counts(client, admin, urls, django_assert_max_num_queries),
-            "team lead": counts(client, lead, urls, django_assert_max_num_queries),
+            "team lead": counts(client, lead, team_pages, django_assert_max_num_queries),
         }
 
     assert measured[10] == measured[300]
