@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -228,7 +229,8 @@ def _perception_by_consumer(scores: pd.DataFrame, links: pd.DataFrame, teams: li
 # --- comparisons ----------------------------------------------------------------------------------------
 
 
-def _statistic(values: np.ndarray, statistic: str, axis: int | None = None) -> np.ndarray | float:
+def _statistic(values: np.ndarray, statistic: str, axis: int | None = None) -> Any:
+    """The median or the mean, of the whole array (a float) or along an axis (an array)."""
     return np.median(values, axis=axis) if statistic == "median" else np.mean(values, axis=axis)
 
 
