@@ -36,6 +36,7 @@ from collectors.detect import DetectorsFileError, load_detectors
 from collectors.models.evidence import Aspect as EvidenceAspect
 from collectors.rules import RulesFileError, load_rules
 from reports.benchmarks import BenchmarkFileError, load_benchmarks
+from reports.practices import PracticeFileError, read_practices
 from surveys import instruments
 from surveys.demo_answers import read_demo_data
 from surveys.instruments import InstrumentError, read_instrument_file
@@ -110,6 +111,13 @@ KINDS = {
             _bundled("collectors/data/cluster-capabilities-*.yaml"),
             PROJECT_ROOT / "collectors/data/cluster-capabilities.schema.json",
             load_catalog,
+        ),
+        Kind(
+            "practices",
+            _bundled("reports/data/practices/practices-*.yaml"),
+            PROJECT_ROOT / "reports/data/practices/practices.schema.json",
+            read_practices,
+            PracticeFileError,
         ),
         Kind(
             "benchmarks",
@@ -278,6 +286,20 @@ BROKEN = [
     ),
     ("cluster capabilities", "unknown", _set("resources", 1, "scope", value="x"), r"resources\[1\]: unknown field 'scope'"),
     ("cluster capabilities", "enum", _set("resources", 0, "role", value="boss"), r"resources\[0\]\.role: 'boss' is not one of"),
+    ("practices", "missing", _delete("practices", 2, "name"), r"practices\[2\]: 'name' is a required property"),
+    (
+        "practices",
+        "type",
+        _set("practices", 0, "signals", 0, "at_least", value="one"),
+        r"practices\[0\]\.signals\[0\]\.at_least: 'one' is not of type",
+    ),
+    ("practices", "unknown", _set("practices", 1, "colour", value="red"), r"practices\[1\]: unknown field 'colour'"),
+    (
+        "practices",
+        "enum",
+        _set("practices", 3, "delivery", value=["by_owl"]),
+        r"practices\[3\]\.delivery\[0\]: 'by_owl' is not one of",
+    ),
     ("benchmarks", "missing", _delete("editions", 1, "year"), r"editions\[1\]: 'year' is a required property"),
     ("benchmarks", "type", _set("editions", 0, "respondents", value="518"), r"editions\[0\]\.respondents: '518' is not of type"),
     ("benchmarks", "unknown", _set("editions", 0, "colour", value="red"), r"editions\[0\]: unknown field 'colour'"),
@@ -351,6 +373,7 @@ CROSS_CHECKS = [
         _set("capabilities", 0, "domain", value="space"),
         r"capabilities\[0\]\.domain: 'space' is not a domain",
     ),
+    ("practices", _set("practices", 1, "key", value="gitops"), r"practices: keys appear twice: gitops"),
     ("benchmarks", _set("editions", 1, "key", value="sope-vol-4"), r"editions: edition keys must be unique"),
     ("benchmarks", _set("editions", 0, "levels", "adoption", value=[10, 10, 10, 10]), r"adoption: the percentages add up to 40"),
 ]
