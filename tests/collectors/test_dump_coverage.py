@@ -154,3 +154,15 @@ def test_the_upload_page_says_what_the_dump_held_and_lacked(client, cluster, app
 
     refused = client.post(url, {"dump": SimpleUploadedFile("all.json", dump(kubectl_list("deployments.json")))})
     assert refused.status_code == 400 and "gives no evidence" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_share_counted_from_part_of_the_workloads_is_not_read_as_hand_applied(cluster, app_team, platform_team):
+    without_sets = [name for name in EVERYTHING if name not in ("statefulsets.json", "daemonsets.json")]
+    cluster_dump_import(cluster=cluster, data=dump(kubectl_list(*without_sets)), filename="no-sets.json")
+    portal = Signal.objects.filter(team=platform_team, namespace="portal", key="k8s.gitops_share").current().get()
+    assert portal.value == 0.0 and portal.detail["read_whole"] is False
+    assert "adoption-hand-applied-workloads" not in {item.rule_key for item in evidence_for_team(platform_team)}
+
+    cluster_dump_import(cluster=cluster, data=dump(kubectl_list(*EVERYTHING)), filename="full.json")
+    assert "adoption-hand-applied-workloads" in {item.rule_key for item in evidence_for_team(platform_team)}
