@@ -166,3 +166,17 @@ def test_a_share_counted_from_part_of_the_workloads_is_not_read_as_hand_applied(
 
     cluster_dump_import(cluster=cluster, data=dump(kubectl_list(*EVERYTHING)), filename="full.json")
     assert "adoption-hand-applied-workloads" in {item.rule_key for item in evidence_for_team(platform_team)}
+
+
+def test_the_documented_export_command_reads_everything_the_rules_read():
+    from django.conf import settings
+
+    from collectors.cluster import load_catalog
+    from collectors.dump import how_to_export
+
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    command = how_to_export()
+    for resource in load_catalog().resources:
+        assert f"-e {resource.crd}" in command and resource.crd in readme
+    for part in ("--chunk-size=0", "--categories claim", "--categories composite --namespaced=true", "-o json"):
+        assert part in command and part in readme
