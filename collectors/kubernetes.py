@@ -153,10 +153,11 @@ def _preferred_versions(run: _LiveRun) -> dict[str, str] | None:
         groups = reader.get("/apis", "the API groups (discovery)")
     except KubernetesError as exc:
         run.skipped.append(Skipped("the API groups (discovery)", exc.message))
-        run.error = run.error or (exc if exc.retryable else None)
+        run.error = run.error or (exc if exc.retryable or not isinstance(exc, ListNotRead) else None)
+        run.stopped = not isinstance(exc, ListNotRead)
         return None
     found = {}
-    for group in as_list(groups.get("groups")):
+    for group in as_list(as_dict(groups).get("groups")):
         name = as_str(as_dict(group).get("name"))
         version = as_str(as_dict(as_dict(group).get("preferredVersion")).get("version"))
         if name and version:

@@ -68,6 +68,18 @@ def test_an_unserved_group_is_skipped_with_its_reason(fake_kubernetes):
     assert by_namespace(outcome)["checkout"]["k8s.autoscalers"] == 2  # KEDA's own HPA still shows the target
 
 
+def test_failed_discovery_leaves_the_custom_resources_unknown(fake_kubernetes):
+    fake_kubernetes.fail("/apis", 500)
+    outcome = collect(fake_kubernetes)
+    assert outcome.error is not None and outcome.error.retryable and not outcome.complete
+    assert "500" in skipped(outcome)["the API groups (discovery)"]
+    assert "could not be discovered" in skipped(outcome)["applications.argoproj.io"]
+    found = by_namespace(outcome)
+    assert found["<cluster>"]["cluster.capability.argocd"] is True and "cluster.platform_apis" not in found["<cluster>"]
+    assert "k8s.gitops_share" not in found["checkout"] and "k8s.claims" not in found["checkout"]
+    assert found["checkout"]["k8s.workloads"] == 4
+
+
 def test_a_500_once_and_a_429_once_are_retried_within_the_call_and_counted(fake_kubernetes):
     fake_kubernetes.fail(APPLICATIONS, 500, times=1)
     fake_kubernetes.fail(DEPLOYMENTS, 429, times=1, headers={"Retry-After": "1"})
