@@ -1,4 +1,5 @@
-"""Collector benchmarks: a local scan of a generated 20,000-commit repository, and GitHub API calls cold and warm.
+"""Collector benchmarks: a local scan of a generated 20,000-commit repository, GitHub API calls cold and warm, and
+Kubernetes memory (bench/collectors_kubernetes.py).
 
 Run: .venv/bin/python bench/collectors_bench.py   (no network; the GitHub figures come from a local fake)
 Targets: local scan under 2 s; at most 20 API calls per repository cold; no rate-limit cost warm.
@@ -132,5 +133,7 @@ def github_calls_benchmark() -> bool:
 
 
 if __name__ == "__main__":
-    results = [local_scan_benchmark(), github_calls_benchmark()]
+    from bench.collectors_kubernetes import kubernetes_memory_benchmark
+
+    results = [local_scan_benchmark(), github_calls_benchmark(), kubernetes_memory_benchmark()]
     sys.exit(0 if all(results) else 1)

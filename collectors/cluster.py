@@ -1,157 +1,67 @@
-"""Turning Kubernetes objects (read live or from a dump) into capability and per-namespace signals. Pure."""
+"""Turning Kubernetes objects (read live or from a dump) into capability and per-namespace signals. Pure.
+
+A signal is given only when every kind it is derived from was read whole (`listed`); a kind that was refused,
+not served, cut short or missing from a dump is unknown, and a signal that would count it as zero is left out so
+that the value an earlier run saw stays current.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from assessor.capabilities import capability_keys
-from assessor.datafiles import DataFileInvalid, check_data, duplicates, problem, read_data_file
-from collectors.conf import DATA
-from collectors.detect import Detectors, load_detectors
+from collectors.cluster_catalog import (
+    CRD,
+    XRD,
+    ClusterCatalog,
+    ResourceKind,
+    as_dict,
+    as_list,
+    as_str,
+    build_catalog,
+    installed_resources,
+    kind_of,
+    load_catalog,
+    xrd_offers,
+)
+from collectors.detect import NEGATIVE_VALUES, Detectors, load_detectors
 from collectors.records import SignalRecord, Skipped
 
-CATALOG_FILE = DATA / "cluster-capabilities-1.yaml"
-SCHEMA_FILE = DATA / "cluster-capabilities.schema.json"
-WORKLOAD_KINDS = frozenset({("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "DaemonSet")})
-CRD = ("apiextensions.k8s.io", "CustomResourceDefinition")
+__all__ = [
+    "BUILTIN_KINDS",
+    "CRD",
+    "build_catalog",
+    "cluster_signals",
+    "installed_resources",
+    "kind_of",
+    "load_catalog",
+    "resources_to_read",
+]
+
+DEPLOYMENT = ("apps", "Deployment")
+WORKLOAD_KINDS = frozenset({DEPLOYMENT, ("apps", "StatefulSet"), ("apps", "DaemonSet")})
 NAMESPACE = ("", "Namespace")
 NETWORK_POLICY = ("networking.k8s.io", "NetworkPolicy")
 HPA = ("autoscaling", "HorizontalPodAutoscaler")
+LOCAL_SERVER = "https://kubernetes.default.svc"
+BUILTIN_KINDS = {
+    CRD: "installed capabilities and custom resources",
+    NAMESPACE: "mapping namespaces to teams",
+    DEPLOYMENT: "workloads",
+    ("apps", "StatefulSet"): "workloads",
+    ("apps", "DaemonSet"): "workloads",
+    NETWORK_POLICY: "network policies",
+    HPA: "autoscaling",
+}
 
 
-@dataclass(frozen=True)
-class Capability:
-    name: str
-    label: str
-    domain: str
-    crds: frozenset[str] = frozenset()
-    workload_labels: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class ResourceKind:
-    """A custom resource type: its CRD name (plural.group), group, kind, and served version when known."""
-
-    crd: str
-    group: str
-    kind: str
-    role: str
-    plural: str = ""
-    version: str = ""
-
-
-@dataclass(frozen=True)
-class ClusterCatalog:
-    version: str
-    capabilities: tuple[Capability, ...]
-    resources: tuple[ResourceKind, ...]
-    gitops_markers: frozenset[str] = field(default_factory=frozenset)
-
-
-def build_catalog(data: Any, *, source: str | Path = "cluster capabilities") -> ClusterCatalog:
-    """The catalog from a document, checked against cluster-capabilities.schema.json and for unique names."""
-    return _catalog(check_data(data, SCHEMA_FILE, source=source, error=DataFileInvalid), source)
-
-
-@cache
-def load_catalog(path: Path = CATALOG_FILE) -> ClusterCatalog:
-    return _catalog(read_data_file(path, SCHEMA_FILE), path)
-
-
-def _catalog(data: dict[str, Any], source: str | Path) -> ClusterCatalog:
-    problems = [
-        problem((section,), f"{field} must be unique; repeated: {', '.join(repeated)}")
-        for section, field in (("capabilities", "name"), ("resources", "crd"))
-        if (repeated := duplicates([entry[field] for entry in data[section]]))
-    ]
-    domains = capability_keys()
-    problems += [
-        problem(("capabilities", index, "domain"), f"{entry['domain']!r} is not a domain of assessor/data/capabilities.yaml")
-        for index, entry in enumerate(data["capabilities"])
-        if entry["domain"] not in domains
-    ]
-    if problems:
-        raise DataFileInvalid(*problems, source=source)
-    capabilities = tuple(
-        Capability(
-            name=entry["name"],
-            label=entry["label"],
-            domain=entry["domain"],
-            crds=frozenset(entry.get("crds", ())),
-            workload_labels=frozenset(entry.get("workload_labels", ())),
-        )
-        for entry in data["capabilities"]
-    )
-    resources = tuple(
-        ResourceKind(crd=e["crd"], group=e["crd"].split(".", 1)[1], kind=e["kind"], role=e["role"]) for e in data["resources"]
-    )
-    return ClusterCatalog(data["version"], capabilities, resources, frozenset(data.get("gitops_markers", ())))
-
-
-def _dict(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def kind_of(item: Mapping[str, Any]) -> tuple[str, str]:
-    group = _str(item.get("apiVersion")).rpartition("/")[0]
-    return group, _str(item.get("kind"))
-
-
-def _pairs(value: Any) -> list[tuple[str, str]]:
-    return [(str(k), str(v)) for k, v in _dict(value).items() if isinstance(v, str | bool | int)]
-
-
-def _served_version(spec: Mapping[str, Any]) -> str:
-    versions = [_dict(v) for v in _list(spec.get("versions"))]
-    storage = [v for v in versions if v.get("storage") and v.get("served", True)]
-    served = storage or [v for v in versions if v.get("served", True)]
-    return _str(served[0].get("name")) if served else ""
-
-
-def installed_resources(items: Iterable[Mapping[str, Any]], catalog: ClusterCatalog) -> list[ResourceKind]:
-    """The custom resource types worth reading in a cluster whose CRDs are `items`: catalogued ones and claims."""
-    known = {r.crd: r for r in catalog.resources}
-    found: dict[str, ResourceKind] = {}
-    for item in items:
-        if kind_of(item) != CRD:
-            continue
-        spec = _dict(item.get("spec"))
-        names = _dict(spec.get("names"))
-        name, group = _str(_dict(item.get("metadata")).get("name")), _str(spec.get("group"))
-        kind, plural = _str(names.get("kind")), _str(names.get("plural"))
-        version = _served_version(spec)
-        if not (name and group and kind and plural and version):
-            continue
-        if name in known:
-            found[name] = ResourceKind(name, group, kind, known[name].role, plural, version)
-        elif "claim" in _list(names.get("categories")):
-            found[name] = ResourceKind(name, group, kind, "claim", plural, version)
+def resources_to_read(items: Iterable[Mapping[str, Any]], catalog: ClusterCatalog) -> list[ResourceKind]:
+    """The custom resource types a dump's CRDs and Crossplane definitions say exist and the rules read."""
+    objects = list(items)
+    found = {r.crd: r for r in installed_resources(objects, catalog)}
+    found.update({r.crd: r for r in xrd_offers(objects)})
     return sorted(found.values(), key=lambda r: r.crd)
-
-
-def _xrd_claim_kinds(items: Iterable[Mapping[str, Any]]) -> set[tuple[str, str]]:
-    """(group, kind) of the claims that Crossplane composite resource definitions offer."""
-    kinds = set()
-    for item in items:
-        if kind_of(item) == ("apiextensions.crossplane.io", "CompositeResourceDefinition"):
-            spec = _dict(item.get("spec"))
-            claim = _str(_dict(spec.get("claimNames")).get("kind"))
-            if claim and _str(spec.get("group")):
-                kinds.add((_str(spec.get("group")), claim))
-    return kinds
 
 
 @dataclass
@@ -165,15 +75,148 @@ class _Namespace:
     containers: int = 0
     bounded_containers: int = 0
     network_policies: int = 0
-    autoscalers: int = 0
+    scale_targets: set[tuple[str, str]] = field(default_factory=set)
     claims: int = 0
     gitops_destination: bool = False
     injection_tools: set[str] = field(default_factory=set)
 
 
+def _pairs(value: Any) -> list[tuple[str, str]]:
+    return [(str(k), str(v)) for k, v in as_dict(value).items() if isinstance(v, str | bool | int)]
+
+
 def _container_bounded(container: Mapping[str, Any]) -> bool:
-    resources = _dict(container.get("resources"))
-    return bool(_dict(resources.get("requests"))) and bool(_dict(resources.get("limits")))
+    resources = as_dict(container.get("resources"))
+    return bool(as_dict(resources.get("requests"))) and bool(as_dict(resources.get("limits")))
+
+
+def _gitops_destination(key: tuple[str, str], spec: Mapping[str, Any], namespace: str) -> str:
+    """The local namespace a GitOps application deploys to, or "" when it deploys to another cluster or names none."""
+    if key == ("argoproj.io", "Application"):
+        destination = as_dict(spec.get("destination"))
+        server, name = as_str(destination.get("server")), as_str(destination.get("name"))
+        local = server.rstrip("/") in ("", LOCAL_SERVER) and name in ("", "in-cluster")
+        return as_str(destination.get("namespace")) if local else ""
+    if as_dict(spec.get("kubeConfig")):  # Flux applying to a remote cluster
+        return ""
+    if key == ("helm.toolkit.fluxcd.io", "HelmRelease"):
+        return as_str(spec.get("targetNamespace")) or namespace
+    return as_str(spec.get("targetNamespace")) or as_str(as_dict(spec.get("destination")).get("namespace"))
+
+
+def _scale_target(spec: Mapping[str, Any], fallback: str) -> tuple[str, str]:
+    target = as_dict(spec.get("scaleTargetRef"))
+    name = as_str(target.get("name"))
+    return (as_str(target.get("kind")) or "Deployment", name) if name else ("", fallback)
+
+
+class _Reader:
+    """One pass over the objects, namespaces first, gathering what the signals count."""
+
+    def __init__(
+        self, catalog: ClusterCatalog, detectors: Detectors, roles: Mapping[tuple[str, str], str], team_label: str
+    ) -> None:
+        self.catalog = catalog
+        self.team_label = team_label
+        self.detectors = detectors
+        self.roles = roles
+        self.backstage_labels = {label for c in catalog.capabilities for label in c.workload_labels}
+        self.namespaces: dict[str, _Namespace] = {}
+        self.crd_names: set[str] = set()
+        self.platform_apis = 0
+        self.saw_backstage = False
+        self.nameless_namespaces = 0
+        self.homeless: dict[str, int] = {}  # objects in namespaces that the namespace list does not hold
+
+    def read(self, items: Sequence[Mapping[str, Any]]) -> None:
+        for item in items:
+            key = kind_of(item)
+            metadata = as_dict(item.get("metadata"))
+            if key == NAMESPACE:
+                self._namespace(metadata)
+            elif key == CRD:
+                self.crd_names.add(as_str(metadata.get("name")))
+        for item in items:
+            key = kind_of(item)
+            if key not in (NAMESPACE, CRD):
+                self._object(key, item)
+
+    def _namespace(self, metadata: Mapping[str, Any]) -> None:
+        name = as_str(metadata.get("name"))
+        if not name:  # nothing can be mapped to it
+            self.nameless_namespaces += 1
+            return
+        labels = as_dict(metadata.get("labels"))
+        self.namespaces[name] = _Namespace(
+            team=as_str(labels.get(self.team_label)), markers=_pairs(labels) + _pairs(metadata.get("annotations"))
+        )
+
+    def _home(self, namespace: str, kind: str) -> _Namespace | None:
+        state = self.namespaces.get(namespace) if namespace else None
+        if state is None and namespace:
+            self.homeless[kind] = self.homeless.get(kind, 0) + 1
+        return state
+
+    def _object(self, key: tuple[str, str], item: Mapping[str, Any]) -> None:
+        metadata, spec = as_dict(item.get("metadata")), as_dict(item.get("spec"))
+        namespace = as_str(metadata.get("namespace"))
+        role = self.roles.get(key)
+        if key in WORKLOAD_KINDS:
+            state = self._home(namespace, key[1])
+            if state is not None:
+                self._workload(state, metadata, spec)
+        elif key == NETWORK_POLICY:
+            if (state := self._home(namespace, key[1])) is not None:
+                state.network_policies += 1
+        elif key == HPA or role == "autoscaler":
+            # KEDA scales through an HPA of its own aimed at the ScaledObject's target: a target counts once.
+            if (state := self._home(namespace, key[1])) is not None:
+                state.scale_targets.add(_scale_target(spec, f"{key[1]}/{as_str(metadata.get('name'))}"))
+        elif role == "platform_api":
+            self.platform_apis += 1
+        elif role == "claim":
+            if (state := self._home(namespace, key[1])) is not None:
+                state.claims += 1
+        elif role == "gitops_app":
+            destination = _gitops_destination(key, spec, namespace)
+            if destination in self.namespaces:  # never a namespace of another cluster
+                self.namespaces[destination].gitops_destination = True
+
+    def _gitops_marked(self, labels: Mapping[str, Any], marker_keys: set[str]) -> bool:
+        if marker_keys & self.catalog.gitops_markers:
+            return True
+        return any(t.key in labels and not (t.unless & marker_keys) for t in self.catalog.tracking_labels)
+
+    def _workload(self, state: _Namespace, metadata: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
+        template = as_dict(spec.get("template"))
+        template_meta = as_dict(template.get("metadata"))
+        own = _pairs(metadata.get("labels")) + _pairs(metadata.get("annotations"))
+        pod = _pairs(template_meta.get("labels")) + _pairs(template_meta.get("annotations"))
+        markers = own + pod
+        marker_keys = {k for k, _ in markers}
+        state.workloads += 1
+        state.gitops += self._gitops_marked(as_dict(metadata.get("labels")), marker_keys)
+        has_backstage = bool(marker_keys & self.backstage_labels)
+        state.backstage += has_backstage
+        self.saw_backstage |= has_backstage
+        tool = self.detectors.injection_tool(markers)
+        namespace_tool = self.detectors.injection_tool(state.markers)
+        if not tool and namespace_tool and not self._opted_out(pod, namespace_tool):
+            tool = namespace_tool
+        if tool:
+            state.injected += 1
+            state.injection_tools.add(tool)
+        containers = [as_dict(c) for c in as_list(as_dict(template.get("spec")).get("containers"))]
+        state.containers += len(containers)
+        state.bounded_containers += sum(1 for c in containers if _container_bounded(c))
+
+    def _opted_out(self, pod_markers: Iterable[tuple[str, str]], tool: str) -> bool:
+        """Whether the pod template turns off the injection its namespace asks for (`sidecar.istio.io/inject: "false"`)."""
+        for key, value in pod_markers:
+            rule = self.detectors.injection_markers.get(key)
+            if rule is not None and rule[1] == tool and value.strip().lower() in NEGATIVE_VALUES:
+                return True
+        return False
 
 
 def cluster_signals(
@@ -184,106 +227,69 @@ def cluster_signals(
     catalog: ClusterCatalog | None = None,
     detectors: Detectors | None = None,
     endpoint: str = "",
+    installed: Sequence[ResourceKind] | None = None,
 ) -> tuple[list[SignalRecord], list[Skipped]]:
     """Signals for the cluster's owner (installed capabilities, platform APIs) and for each team's namespaces.
 
-    `listed` names the (group, kind) pairs that were read in full, so that none of them means zero, not unknown.
+    `listed` names the (group, kind) pairs read whole, so that none of them means zero; any other kind is
+    unknown. `installed` names the custom resource types the cluster has (read from its CRDs and Crossplane
+    definitions); by default they are found among `items`.
     """
     catalog = catalog or load_catalog()
-    detectors = detectors or load_detectors()
     listed = set(listed)
+    installed = list(resources_to_read(items, catalog) if installed is None else installed)
+    roles = {r.key: r.role for r in catalog.resources}
+    roles.update({r.key: r.role for r in installed})
+    reader = _Reader(catalog, detectors or load_detectors(), roles, team_label)
+    reader.read(items)
     signals: list[SignalRecord] = []
     skipped: list[Skipped] = []
-    crd_names = {_str(_dict(i.get("metadata")).get("name")) for i in items if kind_of(i) == CRD}
-    roles = {(r.group, r.kind): r.role for r in installed_resources(items, catalog)}
-    roles.update({(r.group, r.kind): r.role for r in catalog.resources if (r.group, r.kind) not in roles})
-    roles.update({key: "claim" for key in _xrd_claim_kinds(items)})
-    namespaces: dict[str, _Namespace] = defaultdict(_Namespace)
-    backstage_labels = {label for c in catalog.capabilities for label in c.workload_labels}
-    platform_apis = 0
-    saw_backstage = False
-    nameless_namespaces = 0
-
-    for item in items:
-        key = kind_of(item)
-        metadata = _dict(item.get("metadata"))
-        spec = _dict(item.get("spec"))
-        ns = _str(metadata.get("namespace"))
-        if key == NAMESPACE:
-            name = _str(metadata.get("name"))
-            if not name:  # nothing can be mapped to it
-                nameless_namespaces += 1
-                continue
-            labels = _dict(metadata.get("labels"))
-            namespaces[name].team = _str(labels.get(team_label))
-            namespaces[name].markers = _pairs(labels) + _pairs(metadata.get("annotations"))
-        elif key in WORKLOAD_KINDS and ns:
-            template_meta = _dict(_dict(spec.get("template")).get("metadata"))
-            markers = [*_pairs(metadata.get("labels")), *_pairs(metadata.get("annotations"))]
-            markers += _pairs(template_meta.get("labels")) + _pairs(template_meta.get("annotations"))
-            marker_keys = {k for k, _ in markers}
-            state = namespaces[ns]
-            state.workloads += 1
-            state.gitops += bool(marker_keys & catalog.gitops_markers)
-            has_backstage = bool(marker_keys & backstage_labels)
-            state.backstage += has_backstage
-            saw_backstage |= has_backstage
-            tool = detectors.injection_tool(markers)
-            if tool:
-                state.injected += 1
-                state.injection_tools.add(tool)
-            pod = _dict(_dict(spec.get("template")).get("spec"))
-            containers = [_dict(c) for c in _list(pod.get("containers"))]
-            state.containers += len(containers)
-            state.bounded_containers += sum(1 for c in containers if _container_bounded(c))
-        elif key == NETWORK_POLICY and ns:
-            namespaces[ns].network_policies += 1
-        elif key == HPA and ns:
-            namespaces[ns].autoscalers += 1
-        elif key in roles:
-            role = roles[key]
-            if role == "platform_api":
-                platform_apis += 1
-            elif role == "autoscaler" and ns:
-                namespaces[ns].autoscalers += 1
-            elif role == "claim" and ns:
-                namespaces[ns].claims += 1
-            elif role == "gitops_app":
-                destination = _str(_dict(spec.get("destination")).get("namespace")) or _str(spec.get("targetNamespace")) or ns
-                if destination:
-                    namespaces[destination].gitops_destination = True
 
     def add(key: str, value: Any, *, namespace: str = "", team: str = "", **detail: Any) -> None:
         signals.append(SignalRecord(key, value, detail=detail, namespace=namespace, team_slug=team, endpoint=endpoint))
 
-    if CRD in listed:
-        installed = []
-        for capability in catalog.capabilities:
-            present = bool(capability.crds & crd_names) or (bool(capability.workload_labels) and saw_backstage)
-            if present:
-                installed.append(capability)
-            add(f"cluster.capability.{capability.name}", present, label=capability.label, domain=capability.domain)
-        add("cluster.capabilities", len(installed), names=[c.label for c in installed])
-        add("cluster.platform_apis", platform_apis)
-    else:
+    crds_read = CRD in listed
+
+    def role_read(role: str) -> bool:
+        """Every installed resource of this role was read (so none of them means none), and so were the CRDs."""
+        kinds = {r.key for r in installed if r.role == role}
+        return crds_read and kinds <= listed
+
+    workloads_partial = sorted(kind for _, kind in WORKLOAD_KINDS - listed)
+    workloads_read = DEPLOYMENT in listed and NAMESPACE in listed
+    _capability_signals(catalog, reader, add, crds_read=crds_read, workloads_whole=not workloads_partial)
+    if role_read("platform_api"):
+        add("cluster.platform_apis", reader.platform_apis)
+    elif crds_read:
+        skipped.append(Skipped("cluster.platform_apis", "not every platform API definition was read, so their number is unknown"))
+    if not crds_read:
         skipped.append(
-            Skipped("cluster.capability.*", "no custom resource definitions were read, so installed capabilities are unknown")
+            Skipped(
+                "cluster.capability.*", "the custom resource definitions were not read whole: absent capabilities are unknown"
+            )
         )
 
     if NAMESPACE not in listed:
         skipped.append(Skipped("k8s.*", "no namespaces were read, so workloads cannot be mapped to teams"))
         return signals, skipped
-    if nameless_namespaces:
-        skipped.append(Skipped("k8s.*", f"{nameless_namespaces} namespaces have no name, so nothing maps to them"))
-    unlabelled = sorted(name for name, state in namespaces.items() if not state.team)
-    if unlabelled:
+    skipped += _namespace_notes(reader, team_label)
+    if not workloads_read:
+        skipped.append(Skipped("k8s.workloads", "no Deployments were read, so workloads are unknown"))
+    elif workloads_partial:
         skipped.append(
-            Skipped("k8s.*", f"{len(unlabelled)} namespaces have no '{team_label}' label: {', '.join(unlabelled[:8])}")
+            Skipped(
+                "k8s.workloads",
+                f"{' and '.join(k + 's' for k in workloads_partial)} were not read: workload figures cover the other kinds",
+            )
         )
-    workloads_read = bool(listed & WORKLOAD_KINDS)
-    if not workloads_read and any(state.team for state in namespaces.values()):
-        skipped.append(Skipped("k8s.workloads", "no Deployments, StatefulSets or DaemonSets were read, so workloads are unknown"))
-    for name, state in sorted(namespaces.items()):
+    gitops_read = role_read("gitops_app")
+    claims_read = role_read("claim") and (XRD not in {r.key for r in installed} or XRD in listed)
+    if workloads_read and not gitops_read:
+        skipped.append(Skipped("k8s.gitops_share", "GitOps applications were not all read: the share is unknown"))
+    if not claims_read:
+        skipped.append(Skipped("k8s.claims", "not every kind of claim was read, so the number of claims is unknown"))
+    partial = {"read_whole": False, "kinds": sorted(k for _, k in WORKLOAD_KINDS & listed)} if workloads_partial else {}
+    for name, state in sorted(reader.namespaces.items()):
         if not state.team:
             continue
 
@@ -291,21 +297,54 @@ def cluster_signals(
             add(key, value, namespace=_name, team=_team, **detail)
 
         if workloads_read:
-            put("k8s.workloads", state.workloads)
-        if state.workloads:
-            namespace_tool = detectors.injection_tool(state.markers)
-            injected = state.workloads if namespace_tool else state.injected
+            put("k8s.workloads", state.workloads, **partial, **({"read": state.workloads} if partial else {}))
+        if workloads_read and state.workloads:
+            namespace_tool = reader.detectors.injection_tool(state.markers)
             tools = sorted(state.injection_tools | ({namespace_tool} if namespace_tool else set()))
-            managed = state.workloads if state.gitops_destination else state.gitops
-            put("k8s.gitops_share", round(managed / state.workloads, 3), workloads=state.workloads)
-            put("k8s.injection_share", round(injected / state.workloads, 3), tools=tools)
-            put("k8s.backstage_share", round(state.backstage / state.workloads, 3))
+            if gitops_read:
+                managed = state.workloads if state.gitops_destination else state.gitops
+                put("k8s.gitops_share", round(managed / state.workloads, 3), workloads=state.workloads, **partial)
+            put("k8s.injection_share", round(state.injected / state.workloads, 3), tools=tools, **partial)
+            put("k8s.backstage_share", round(state.backstage / state.workloads, 3), **partial)
             if state.containers:
-                put("k8s.resources_share", round(state.bounded_containers / state.containers, 3), containers=state.containers)
+                share = round(state.bounded_containers / state.containers, 3)
+                put("k8s.resources_share", share, containers=state.containers, **partial)
         if NETWORK_POLICY in listed:
             put("k8s.network_policies", state.network_policies)
         if HPA in listed:
-            put("k8s.autoscalers", state.autoscalers)
-        if CRD in listed:
+            put("k8s.autoscalers", len(state.scale_targets))
+        if claims_read:
             put("k8s.claims", state.claims)
     return signals, skipped
+
+
+def _capability_signals(catalog: ClusterCatalog, reader: _Reader, add: Any, *, crds_read: bool, workloads_whole: bool) -> None:
+    """Each capability present or absent when that is known; only those seen present when the CRDs were cut short."""
+    installed = []
+    whole = crds_read
+    for capability in catalog.capabilities:
+        present = bool(capability.crds & reader.crd_names) or (bool(capability.workload_labels) and reader.saw_backstage)
+        known = present or (crds_read if capability.crds else workloads_whole)
+        whole &= known
+        if present:
+            installed.append(capability)
+        if known:
+            add(f"cluster.capability.{capability.name}", present, label=capability.label, domain=capability.domain)
+    names = [c.label for c in installed]
+    if whole:
+        add("cluster.capabilities", len(installed), names=names)
+    elif installed:  # at least these: a lower bound
+        add("cluster.capabilities", len(installed), names=names, read_whole=False, read=len(installed))
+
+
+def _namespace_notes(reader: _Reader, team_label: str) -> list[Skipped]:
+    notes = []
+    if reader.nameless_namespaces:
+        notes.append(Skipped("k8s.*", f"{reader.nameless_namespaces} namespaces have no name, so nothing maps to them"))
+    unlabelled = sorted(name for name, state in reader.namespaces.items() if not state.team)
+    if unlabelled:
+        notes.append(Skipped("k8s.*", f"{len(unlabelled)} namespaces have no '{team_label}' label: {', '.join(unlabelled[:8])}"))
+    if reader.homeless:
+        counts = ", ".join(f"{count} {kind}" for kind, count in sorted(reader.homeless.items()))
+        notes.append(Skipped("k8s.*", f"objects in namespaces missing from the namespace list were left out: {counts}"))
+    return notes

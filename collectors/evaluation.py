@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from django.db import transaction
@@ -11,8 +12,8 @@ from django.utils import timezone
 
 from assessor.models import Team
 from collectors import conf
-from collectors.models import CollectionRun, Evaluation, Evidence
-from collectors.rules import EvidenceItem, RuleSet, evaluate, load_rules
+from collectors.models import CollectionRun, Evaluation, Evidence, Signal
+from collectors.rules import EvidenceItem, RuleSet, SignalFact, evaluate, load_rules
 from collectors.selectors import current_evidence_rows, signal_facts
 
 
@@ -24,6 +25,13 @@ def _signature(
 
 def _item_row(item: EvidenceItem) -> tuple[str, str, int, str, float, str, str]:
     return (item.rule_key, item.aspect, item.level, item.direction, item.weight, item.explanation, item.rules_version)
+
+
+def _with_partial_reads(facts: list[SignalFact], team_ids: list[int]) -> list[SignalFact]:
+    """The facts, marked where their signal was counted from part of its source (`detail["read_whole"]` False)."""
+    rows = Signal.objects.filter(team_id__in=team_ids, detail__read_whole=False).values_list("id", flat=True)
+    partial = set(rows)
+    return [replace(f, read_whole=False) if f.id in partial else f for f in facts]
 
 
 @transaction.atomic
@@ -40,7 +48,7 @@ def evidence_evaluate(
     kinds = dict(Team.objects.filter(id__in=set(team_ids)).values_list("id", "kind"))
     if not kinds:
         return []
-    facts = signal_facts(team_ids=list(kinds))
+    facts = _with_partial_reads(signal_facts(team_ids=list(kinds)), list(kinds))
     items = evaluate(rules, facts, kinds)
 
     before: dict[int, set[tuple[str, str, int, str, float, str, str]]] = defaultdict(set)

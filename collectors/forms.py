@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from collectors.dump import HOW_TO_EXPORT
+from collectors.dump import how_to_export
 
 
 class CollectNowForm(forms.Form):
@@ -12,8 +14,8 @@ class CollectNowForm(forms.Form):
 
 
 class DumpUploadForm(forms.Form):
-    dump = forms.FileField(
-        label="Cluster dump (JSON)",
-        help_text=f"The output of: {HOW_TO_EXPORT}",
-        allow_empty_file=True,
-    )
+    dump = forms.FileField(label="Cluster dump (JSON)", allow_empty_file=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dump"].help_text = f"The output of: {how_to_export()}"

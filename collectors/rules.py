@@ -67,6 +67,7 @@ class SignalFact:
     value: Any
     observed_at: datetime
     platform_repo: bool | None = None
+    read_whole: bool = True  # False: counted from part of a source, so the value is at least this
 
 
 @dataclass(frozen=True)
@@ -106,9 +107,19 @@ def passes(condition: Condition, value: Any) -> bool:
     return bool(value < operand)
 
 
+def _reads_absence(condition: Condition) -> bool:
+    """Whether a larger value could break the condition (at most, below, exactly, false): then a value counted
+    from part of a source proves nothing, as the part not read may hold what the condition says is absent."""
+    return condition.operator in ("lt", "lte") or (condition.operator == "equals" and condition.operand is not True)
+
+
 def _matching(condition: Condition, facts: Sequence[SignalFact]) -> list[SignalFact] | None:
     """The facts that make the condition hold, or None when it does not (or is unknown)."""
     candidates = [f for f in facts if condition.platform_repo is None or f.platform_repo is condition.platform_repo]
+    if _reads_absence(condition):
+        if condition.match == "all" and not all(f.read_whole for f in candidates):
+            return None  # one of them is unknown, so "all" is unknown
+        candidates = [f for f in candidates if f.read_whole]
     if not candidates:
         return None
     passing = [f for f in candidates if passes(condition, f.value)]

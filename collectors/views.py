@@ -18,9 +18,9 @@ from assessor.access import can_view_team, is_org_admin, organizations_administe
 from assessor.heartbeat import WORKER_COMMAND, worker_status
 from assessor.models import Cluster, Organization, Repository, Team
 from collectors import conf
-from collectors.dump import HOW_TO_EXPORT, DumpError
+from collectors.dump import DumpError, how_to_export
 from collectors.forms import CollectNowForm, DumpUploadForm
-from collectors.models import SurveyIssue
+from collectors.models import CollectionRun, SourceState, SurveyIssue
 from collectors.selectors import evidence_for_team, recent_runs, signals_for_team, sources_overview
 from collectors.services import cluster_dump_import, collection_enqueue
 
@@ -72,6 +72,18 @@ def collect_page(request: HttpRequest) -> HttpResponse:
     return render(request, "collectors/collect.html", context)
 
 
+def _dump_summary(run: CollectionRun) -> str:
+    """What the upload gave, which kinds the dump held and which it lacked (those stay as an earlier run saw them)."""
+    state = SourceState.objects.filter(source_key=run.source_key, collector=run.collector).values_list("data", flat=True)
+    coverage = next(iter(state), {}).get("dump", {})
+    found = ", ".join(f"{kind.rpartition('/')[2]} ({count})" for kind, count in coverage.get("found", {}).items())
+    text = f"The dump of {run.cluster} gave {run.signal_count} signals. It holds: {found or 'nothing the evidence reads'}."
+    missing = [kind.rpartition("/")[2] for kind in [*coverage.get("lacks", []), *coverage.get("cut", [])]]
+    if missing:
+        text += f" It lacks (or holds cut short): {', '.join(missing)}; what they give stays as an earlier run saw it."
+    return text
+
+
 @staff_member_required
 @require_http_methods(["GET", "POST"])
 def dump_upload(request: HttpRequest, cluster_id: int) -> HttpResponse:
@@ -79,7 +91,7 @@ def dump_upload(request: HttpRequest, cluster_id: int) -> HttpResponse:
     if not is_org_admin(request.user, cluster.team.organization):
         raise PermissionDenied("Only the organization's admins can upload cluster dumps.")
     form = DumpUploadForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"cluster": cluster, "form": form, "how_to": HOW_TO_EXPORT, "limit": conf.max_dump_bytes()}
+    context: dict[str, Any] = {"cluster": cluster, "form": form, "how_to": how_to_export(), "limit": conf.max_dump_bytes()}
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "collectors/upload.html", context, status=400)
@@ -92,7 +104,7 @@ def dump_upload(request: HttpRequest, cluster_id: int) -> HttpResponse:
         except DumpError as exc:
             context["error"] = str(exc)
             return render(request, "collectors/upload.html", context, status=400)
-        messages.success(request, f"The dump of {cluster} gave {run.signal_count} signals.")
+        messages.success(request, _dump_summary(run))
         return redirect(f"{reverse('collectors:collect')}?org={cluster.team.organization.slug}")
     return render(request, "collectors/upload.html", context)
 

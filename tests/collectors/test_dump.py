@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collectors.cluster import cluster_signals
+from collectors.cluster import WORKLOAD_KINDS, cluster_signals
 from collectors.dump import DumpError, listed_kinds, parse_dump
 
 GOOD = {"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}}]}
@@ -22,7 +22,9 @@ def test_it_accepts_a_list_and_a_single_object():
     ("data", "message"),
     [
         (b"", "empty"),
-        (b"\xff\xfe\x00garbage", "UTF-8"),
+        (b"\x80\x81\x82garbage", "neither UTF-8 nor UTF-16"),
+        (b"apiVersion: v1\nkind: List\nitems: []\n", "YAML.*-o json"),
+        (b'{"apiVersion": "v1", "kind": "List", "items": [{"metadata": {"name": "a"}}]}', "raw API answer"),
         (json.dumps(GOOD).encode()[:-7], "truncated"),
         (b'{"items": [{"kind": "Names', "truncated"),
         (b"{'single': 'quotes'}", "not valid JSON"),
@@ -48,12 +50,9 @@ def test_it_rejects_oversized_dumps_before_parsing():
         parse_dump(json.dumps(GOOD).encode(), max_bytes=10)
 
 
-def test_a_full_export_counts_absent_kinds_as_none():
+def test_a_dump_is_evidence_only_for_the_kinds_it_holds():
     items = [{"apiVersion": "v1", "kind": "Namespace"}, {"apiVersion": "apps/v1", "kind": "Deployment"}]
-    assert ("networking.k8s.io", "NetworkPolicy") in listed_kinds(items)
-    assert ("networking.k8s.io", "NetworkPolicy") not in listed_kinds(items[:1])
-    stateful_only = [items[0], {"apiVersion": "apps/v1", "kind": "StatefulSet"}]
-    assert {("networking.k8s.io", "NetworkPolicy"), ("apps", "Deployment")} <= listed_kinds(stateful_only)
+    assert listed_kinds(items) == {("", "Namespace"), ("apps", "Deployment")}  # no network policies: unknown
 
 
 @settings(max_examples=200, deadline=None)
@@ -161,7 +160,7 @@ dumps = (
 
 def expected_k8s(items):
     """What a dump holds, read independently of the collector: {namespace: (team, workloads)} for named,
-    labelled core namespaces, and whether the dump is a full export (core namespaces and workloads both)."""
+    labelled core namespaces, and whether workloads can be counted (it holds core namespaces and Deployments)."""
     namespaces = [i for i in items if (i["apiVersion"], i["kind"]) == ("v1", "Namespace")]
     workloads = [i for i in items if i["apiVersion"] == "apps/v1"]
     teams = {}
@@ -170,34 +169,42 @@ def expected_k8s(items):
         if name and isinstance(team, str) and team:
             teams[name] = team
     counts = {name: sum(1 for w in workloads if w.get("metadata", {}).get("namespace") == name) for name in teams}
-    return {name: (teams[name], counts[name]) for name in teams}, bool(namespaces and workloads)
+    countable = bool(namespaces) and any(w["kind"] == "Deployment" for w in workloads)
+    return {name: (teams[name], counts[name]) for name in teams}, countable
 
 
 @settings(max_examples=300, deadline=None)
 @given(dumps)
 def test_an_accepted_dump_gives_signals_for_what_it_holds_and_reasons_for_what_it_lacks(objects):
     """An accepted dump gives per-namespace signals exactly for its named core namespaces labelled with a team,
-    and only when it is a full export (it holds namespaces and workloads, so absent kinds count as zero): then
-    each such namespace gets its workload count and zero network policies and autoscalers. A dump that gives no
-    k8s signals says why in a k8s reason, and one without CRDs says its capabilities are unknown. So a dump of
-    one item, never a full export, gives no signals, only reasons."""
+    and only when it holds Deployments: then each such namespace gets its workload count, marked as not read
+    whole unless the dump also holds StatefulSets and DaemonSets. Kinds it lacks (network policies, autoscalers)
+    give no signal at all, never a zero. A dump that gives no k8s signals says why in a k8s reason, and one
+    without CRDs says its capabilities are unknown. So a dump of one item gives no signals, only reasons."""
     parsed = parse_dump(json.dumps({"apiVersion": "v1", "kind": "List", "items": objects}), max_bytes=1_000_000)
-    expected, full_export = expected_k8s(parsed)
+    expected, countable = expected_k8s(parsed)
+    held = listed_kinds(parsed)
 
-    signals, skipped = cluster_signals(parsed, team_label="name", listed=listed_kinds(parsed))
+    signals, skipped = cluster_signals(parsed, team_label="name", listed=held)
 
     k8s = [s for s in signals if s.key.startswith("k8s.")]
-    assert [s.key for s in signals if not s.key.startswith("k8s.")] == []  # no CRDs were read: no capability signals
+    # No CRDs were read: no capability is known but Backstage, which shows on workloads (absent only if all were read).
+    others = {s.key: s.value for s in signals if not s.key.startswith("k8s.")}
+    assert set(others) <= {"cluster.capability.backstage"}
+    if others:
+        assert held >= WORKLOAD_KINDS
     assert any(s.what.startswith("cluster.capability") for s in skipped)
-    if not full_export:
+    assert not [s for s in k8s if s.key in ("k8s.network_policies", "k8s.autoscalers", "k8s.claims", "k8s.gitops_share")]
+    if not countable:
         assert k8s == []
     else:
         assert {s.namespace for s in k8s} == set(expected)
+        whole = {("apps", "StatefulSet"), ("apps", "DaemonSet")} <= held
         for namespace, (team, workloads) in expected.items():
             mine = {s.key: s for s in k8s if s.namespace == namespace}
             assert {s.team_slug for s in mine.values()} == {team}
             assert mine["k8s.workloads"].value == workloads
-            assert (mine["k8s.network_policies"].value, mine["k8s.autoscalers"].value) == (0, 0)
+            assert mine["k8s.workloads"].detail.get("read_whole", True) is whole
     if not k8s:
         assert any(s.what.startswith("k8s") for s in skipped), skipped
     if len(parsed) == 1:

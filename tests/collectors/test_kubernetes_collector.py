@@ -1,28 +1,33 @@
-"""The Kubernetes collector: a live cluster through the official client against a fake API, and checked dumps."""
+"""The Kubernetes collector against a fake kube-apiserver: what it reads, how it pages, and the signals it derives."""
 
 import json
 
 import pytest
 from kubernetes import client
+from pytest_httpserver import HTTPServer
 
 from collectors.cluster import cluster_signals
-from collectors.kubernetes import ClusterReader, KubernetesError, collect_cluster_dump, collect_cluster_live
-from collectors.models import CollectionRun, Signal
+from collectors.kubernetes import METADATA_ONLY, ClusterReader, collect_cluster_live
+from collectors.models import CollectionRun
 from collectors.services import cluster_collect
-from tests.collectors.fake_kubernetes import FIXTURES, FakeKubernetes
+from tests.collectors.fake_kubernetes import FakeKubernetes
+
+CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
 
 
-def reader_for(url: str) -> ClusterReader:
-    configuration = client.Configuration(host=url)
-    configuration.retries = 0
-    return ClusterReader(client.ApiClient(configuration), timeout=2)
+def reader_for(url: str, *, timeout: float = 3, page_size: int = 500, configuration=None) -> ClusterReader:
+    return ClusterReader(client.ApiClient(configuration or client.Configuration(host=url)), timeout=timeout, page_size=page_size)
 
 
 @pytest.fixture
-def fake_kubernetes(httpserver):
+def fake_kubernetes():
+    server = HTTPServer(threaded=True)
+    server.start()
     fake = FakeKubernetes()
-    fake.url = fake.install(httpserver)
-    return fake
+    fake.url = fake.install(server)
+    yield fake
+    server.clear()
+    server.stop()
 
 
 def by_namespace(outcome):
@@ -32,100 +37,80 @@ def by_namespace(outcome):
     return found
 
 
-def test_it_lists_crds_first_and_queries_only_resources_that_exist(fake_kubernetes):
+def test_it_reads_crds_as_metadata_then_discovers_versions_and_reads_only_what_exists(fake_kubernetes):
     outcome = collect_cluster_live(reader_for(fake_kubernetes.url), team_label="team")
-    assert fake_kubernetes.requests[0] == "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
-    assert "/apis/platform.acme.io/v1/postgresqlinstances" in fake_kubernetes.requests
+
+    assert fake_kubernetes.requests[:3] == [CRDS, "/apis", "/apis/apiextensions.crossplane.io/v2/compositeresourcedefinitions"]
+    assert fake_kubernetes.accepts[0] == METADATA_ONLY["Accept"]
+    assert "/apis/platform.acme.io/v1/postgresqlinstances" in fake_kubernetes.requests  # the claim its XRD offers
+    assert "/apis/storage.acme.io/v1alpha1/buckets" in fake_kubernetes.requests  # a Crossplane v2 namespaced composite
+    assert "/apis/platform.acme.io/v1/xpostgresqlinstances" not in fake_kubernetes.requests  # cluster-scoped composite
     assert not [path for path in fake_kubernetes.requests if "fluxcd" in path or "dapr" in path]
+    assert all(
+        query.get("limit")
+        for path, query in zip(fake_kubernetes.requests, fake_kubernetes.queries, strict=True)
+        if path != "/apis"
+    )
     assert outcome.api_calls == len(fake_kubernetes.requests)
     assert outcome.error is None and outcome.complete
-    skipped = {s.what: s.reason for s in outcome.skipped}
-    assert skipped["scaledobjects.keda.sh"] == "the cluster does not serve this resource type"
 
     found = by_namespace(outcome)
     cluster = found["<cluster>"]
-    assert cluster["cluster.capability.argocd"] is True
-    assert cluster["cluster.capability.crossplane"] is True
-    assert cluster["cluster.capability.keda"] is True
-    assert cluster["cluster.capability.istio"] is False
+    assert (cluster["cluster.capability.argocd"], cluster["cluster.capability.crossplane"]) == (True, True)
+    assert (cluster["cluster.capability.keda"], cluster["cluster.capability.istio"]) == (True, False)
     assert cluster["cluster.capability.backstage"] is True
+    assert cluster["cluster.platform_apis"] == 2
     checkout = found["checkout"]
-    assert checkout["k8s.workloads"] == 2
+    assert checkout["k8s.workloads"] == 4  # three Deployments and a StatefulSet
+    # Argo CD's label, and Argo CD 2.x's app.kubernetes.io/instance; an Application aimed at another cluster's
+    # "checkout" namespace does not make this one managed.
     assert checkout["k8s.gitops_share"] == 0.5
-    assert checkout["k8s.injection_share"] == 1.0
-    assert checkout["k8s.resources_share"] == round(1 / 3, 3)
-    assert (checkout["k8s.network_policies"], checkout["k8s.autoscalers"], checkout["k8s.claims"]) == (1, 1, 1)
-    assert found["checkout-jobs"]["k8s.gitops_share"] == 1.0  # the destination of an Argo CD application
+    assert checkout["k8s.injection_share"] == 0.75  # istio by namespace, but checkout-batch opts out
+    assert checkout["k8s.resources_share"] == 0.6
+    assert checkout["k8s.autoscalers"] == 2  # the KEDA ScaledObject and its own HPA count once
+    assert (checkout["k8s.network_policies"], checkout["k8s.claims"]) == (1, 1)
+    assert found["checkout-jobs"]["k8s.gitops_share"] == 1.0  # the destination of a local Argo CD application
+    assert found["checkout-jobs"]["k8s.claims"] == 1  # the namespaced composite
     assert found["portal"]["k8s.backstage_share"] == 1.0
-    assert "kube-system" not in found
+    assert found["portal"]["k8s.gitops_share"] == 0.0  # installed by `helm install`, which also sets the instance label
+    assert "kube-system" not in found and "not-here" not in found
+    assert not [s for s in outcome.skipped if "not-here" in s.reason]
     assert {s.team_slug for s in outcome.signals if s.namespace == "portal"} == {"platform"}
 
 
-def test_a_forbidden_resource_is_skipped_and_the_rest_collected(fake_kubernetes):
-    fake_kubernetes.fail("/apis/networking.k8s.io/v1/networkpolicies", 403)
-    outcome = collect_cluster_live(reader_for(fake_kubernetes.url), team_label="team")
-    assert outcome.error is None
-    assert "k8s.network_policies" not in by_namespace(outcome)["checkout"]
-    assert any("403" in s.reason for s in outcome.skipped if s.what == "network policies")
+def test_it_pages_every_list_and_counts_every_request(fake_kubernetes):
+    whole = collect_cluster_live(reader_for(fake_kubernetes.url), team_label="team")
+    fake_kubernetes.requests.clear()
+    fake_kubernetes.queries.clear()
+
+    paged = collect_cluster_live(reader_for(fake_kubernetes.url, page_size=2), team_label="team")
+
+    deployments = [
+        q for p, q in zip(fake_kubernetes.requests, fake_kubernetes.queries, strict=True) if p == "/apis/apps/v1/deployments"
+    ]
+    assert len(deployments) == 3 and deployments[0].get("continue") is None and deployments[1]["continue"]
+    assert paged.api_calls == len(fake_kubernetes.requests) > whole.api_calls
+    assert by_namespace(paged) == by_namespace(whole) and paged.complete
 
 
-def test_a_server_error_gives_a_partial_retryable_outcome(fake_kubernetes):
-    fake_kubernetes.fail("/apis/apps/v1/deployments", 500)
+def test_hundreds_of_crds_are_read_as_names_over_a_few_pages(fake_kubernetes):
+    template = fake_kubernetes.crds[0]
+    schema = {"type": "object", "properties": {f"field{i}": {"type": "string", "description": "x" * 200} for i in range(40)}}
+    extra = []
+    for i in range(757):
+        crd = json.loads(json.dumps(template))
+        crd["metadata"]["name"] = f"widgets{i}.vendor{i % 90}.example"
+        crd["spec"]["group"] = f"vendor{i % 90}.example"
+        crd["spec"]["names"]["plural"] = f"widgets{i}"
+        crd["spec"]["versions"][0]["schema"] = {"openAPIV3Schema": schema}
+        extra.append(crd)
+    fake_kubernetes.crds.extend(extra)
+
     outcome = collect_cluster_live(reader_for(fake_kubernetes.url), team_label="team")
-    assert outcome.error is not None and outcome.error.retryable
-    assert "500" in str(outcome.error)
+
+    assert fake_kubernetes.requests.count(CRDS) == 2  # 766 CRDs in pages of 500
     assert by_namespace(outcome)["<cluster>"]["cluster.capability.argocd"] is True
-    assert not outcome.complete
-
-
-def test_malformed_json_is_skipped_with_a_reason(fake_kubernetes):
-    fake_kubernetes.fail("/api/v1/namespaces", 200, '{"items": [')
-    outcome = collect_cluster_live(reader_for(fake_kubernetes.url), team_label="team")
-    reasons = {s.what: s.reason for s in outcome.skipped}
-    assert "not valid JSON" in reasons["namespaces"]
-    assert "no namespaces were read" in reasons["k8s.*"]
-
-
-def test_an_unreachable_cluster_is_retryable():
-    with pytest.raises(KubernetesError, match="could not be reached") as caught:
-        collect_cluster_live(reader_for("http://127.0.0.1:9"), team_label="team")
-    assert caught.value.retryable
-
-
-def dump_bytes() -> bytes:
-    items = []
-    for name, api_version, kind in [
-        ("crds.json", "apiextensions.k8s.io/v1", "CustomResourceDefinition"),
-        ("namespaces.json", "v1", "Namespace"),
-        ("deployments.json", "apps/v1", "Deployment"),
-        ("claims.json", "platform.acme.io/v1", "PostgreSQLInstance"),
-    ]:
-        items += [
-            {**item, "apiVersion": api_version, "kind": kind} for item in json.loads((FIXTURES / name).read_text())["items"]
-        ]
-    return json.dumps({"apiVersion": "v1", "kind": "List", "items": items}).encode()
-
-
-def test_a_dump_gives_the_same_kind_of_signals():
-    outcome = collect_cluster_dump(dump_bytes(), team_label="team", source="upload x.json", max_bytes=10_000_000)
-    found = by_namespace(outcome)
-    assert found["checkout"]["k8s.claims"] == 1
-    assert found["checkout"]["k8s.network_policies"] == 0  # the full export names no policy: none, not unknown
-    assert found["<cluster>"]["cluster.capability.crossplane"] is True
-
-
-@pytest.mark.django_db
-def test_collecting_a_cluster_credits_namespaces_to_their_teams(cluster, app_team, platform_team, tmp_path):
-    snapshot = tmp_path / "cluster.json"
-    snapshot.write_bytes(dump_bytes())
-    cluster.snapshot_path = str(snapshot)
-    cluster.save()
-    run = cluster_collect(cluster=cluster)
-    assert run.status == CollectionRun.Status.OK
-    assert Signal.objects.filter(team=app_team, namespace="checkout", key="k8s.claims").get().value == 1
-    assert Signal.objects.filter(team=platform_team, key="cluster.capability.crossplane").exists()
-    assert any("retired-team" in item["reason"] for item in run.skipped)
-    assert app_team.evidence.filter(rule_key="interfaces-claims-in-use").exists()
+    assert outcome.complete
 
 
 @pytest.mark.django_db
@@ -137,31 +122,23 @@ def test_collecting_a_live_cluster_reads_the_kubeconfig_context(cluster, fake_ku
                 "apiVersion": "v1",
                 "kind": "Config",
                 "clusters": [{"name": "fake", "cluster": {"server": fake_kubernetes.url}}],
-                "users": [{"name": "me", "user": {"token": "t"}}],
+                "users": [{"name": "me", "user": {"token": "t0ken"}}],
                 "contexts": [{"name": "fake-ctx", "context": {"cluster": "fake", "user": "me"}}],
                 "current-context": "fake-ctx",
             }
         )
     )
+    fake_kubernetes.token = "t0ken"
     settings.KUBECONFIG = str(kubeconfig)
     cluster.kube_context = "fake-ctx"
     cluster.save()
     run = cluster_collect(cluster=cluster)
-    assert run.status == CollectionRun.Status.OK
+    assert run.status == CollectionRun.Status.OK and run.complete
     assert run.api_calls == len(fake_kubernetes.requests)
     cluster.kube_context = "missing-ctx"
     cluster.save()
     failed = cluster_collect(cluster=cluster)
     assert failed.status == CollectionRun.Status.FAILED and "missing-ctx" in failed.error
-
-
-def test_the_bundled_demo_snapshot_is_a_valid_dump():
-    from collectors.demo import SNAPSHOT
-
-    outcome = collect_cluster_dump(SNAPSHOT.read_bytes(), team_label="team", source="demo")
-    found = by_namespace(outcome)
-    assert found["checkout"]["k8s.claims"] == 1
-    assert found["warehouse"]["k8s.resources_share"] == 0.0
 
 
 def test_signals_from_objects_of_odd_shapes_do_not_fail():
@@ -174,6 +151,10 @@ def test_signals_from_objects_of_odd_shapes_do_not_fail():
             "metadata": {"namespace": "a"},
             "spec": {"template": {"spec": {"containers": "x"}}},
         },
+        {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "spec": {"destination": "elsewhere"}},
+        {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"namespace": "a"}, "spec": []},
     ]
-    signals, _ = cluster_signals(items, team_label="team", listed={("", "Namespace"), ("apps", "Deployment")})
-    assert {s.key: s.value for s in signals}["k8s.workloads"] == 2
+    listed = {("", "Namespace"), ("apps", "Deployment"), ("autoscaling", "HorizontalPodAutoscaler")}
+    signals, _ = cluster_signals(items, team_label="team", listed=listed)
+    values = {s.key: s.value for s in signals}
+    assert values["k8s.workloads"] == 2 and values["k8s.autoscalers"] == 1

@@ -1,5 +1,7 @@
 """Celery tasks: one per source, fanned out per organization, retried only when the failure is retryable."""
 
+import json
+
 import pytest
 
 from assessor.models import Repository
@@ -34,7 +36,9 @@ def test_the_organization_task_fans_out_one_task_per_source(org, platform_team, 
         path = make_repo([Change("A <a@x>", 1, {"main.tf": "x"})])
         Repository.objects.create(team=platform_team, name=f"r{number}", local_path=str(path))
     snapshot = tmp_path / "snapshot.json"
-    snapshot.write_text('{"apiVersion": "v1", "kind": "List", "items": []}')
+    namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "checkout", "labels": {"team": "checkout"}}}
+    deployment = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api", "namespace": "checkout"}}
+    snapshot.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": [namespace, deployment]}))
     cluster.snapshot_path = str(snapshot)
     cluster.save()
     assert collect_organization.delay(org.pk).get() == 3

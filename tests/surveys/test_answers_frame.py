@@ -23,12 +23,16 @@ def test_the_frame_has_exactly_the_scoring_columns_even_when_empty(wave):
     assert frame.empty
 
 
-def test_the_frame_is_read_in_one_query(invite, django_assert_num_queries):
+def test_the_frame_is_read_in_three_queries_whatever_the_size(invite, django_assert_num_queries):
+    """A narrow read: the answers, their responses and their questions, each once."""
     for slug in ("checkout", "catalog", "billing"):
         submit(invite(slug), **{"investment.funding": "volunteers", "cap.data.need": "need_yes"})
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):
         frame = answers_frame()
     assert len(frame) == 3 * 4
+    submit(invite("mobile"), **{"investment.funding": "volunteers", "cap.data.need": "need_yes"})
+    with django_assert_num_queries(3):
+        assert len(answers_frame()) == 4 * 4
 
 
 def test_rows_carry_values_levels_and_question_metadata(invite):
