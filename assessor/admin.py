@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from assessor import auth_admin  # noqa: F401 - registers the API token admin
 from assessor.models import (
     Aspect,
     Cell,

@@ -1,5 +1,6 @@
 """Models of the core: organizations and their teams, and the maturity model as loaded data."""
 
+from assessor.models.api_token import ApiToken
 from assessor.models.heartbeat import Heartbeat
 from assessor.models.maturity import Aspect, Cell, Level, ModelVersion
 from assessor.models.organization import (
@@ -13,6 +14,7 @@ from assessor.models.organization import (
 )
 
 __all__ = [
+    "ApiToken",
     "Aspect",
     "Cell",
     "Cluster",
