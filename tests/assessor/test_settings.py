@@ -17,7 +17,8 @@ def run_with_env(code: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**base, "DJANGO_SETTINGS_MODULE": "assessor.settings", **env},
+        # A checkout's own .env.local (a generated SECRET_KEY) must not fill in what a test leaves unset.
+        env={**base, "DJANGO_SETTINGS_MODULE": "assessor.settings", "LOCAL_ENV_FILE": str(ROOT / "no-such.env"), **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -73,6 +74,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
             "SECURE_SSL_REDIRECT": "1",
             "SECURE_HSTS_SECONDS": "31536000",
             "SECURE_HSTS_PRELOAD": "1",
+            "CACHE_URL": "redis://127.0.0.1:6379/1",
             "DATA_DIR": str(tmp_path),
         },
         capture_output=True,
