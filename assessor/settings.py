@@ -183,6 +183,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
+for _name, _value in (("LOGIN_MAX_FAILURES", LOGIN_MAX_FAILURES), ("LOGIN_FAILURE_WINDOW", LOGIN_FAILURE_WINDOW)):
+    if _value < 1:  # a limit of 0 would refuse everyone; a pause of 0 seconds would never end in django-axes
+        raise ImproperlyConfigured(f"{_name} must be 1 or more, got {_value}")
 AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES
 AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_FAILURE_WINDOW)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

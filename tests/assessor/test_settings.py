@@ -90,3 +90,19 @@ def test_a_missing_data_directory_is_created(tmp_path):
     result = run_with_env("import django; django.setup()", SECRET_KEY="x", DATA_DIR=str(data_dir))
     assert result.returncode == 0, result.stderr
     assert data_dir.is_dir()
+
+
+def test_sign_in_limits_of_zero_are_refused_by_name():
+    result = run_with_env("import django; django.setup()", SECRET_KEY="x", LOGIN_FAILURE_WINDOW="0")
+    assert result.returncode != 0
+    assert "LOGIN_FAILURE_WINDOW must be 1 or more" in result.stderr
+
+
+def test_sign_in_settings_reach_django_axes():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), s.TRUSTED_PROXY_COUNT)"
+    )
+    result = run_with_env(code, SECRET_KEY="x", LOGIN_MAX_FAILURES="7", LOGIN_FAILURE_WINDOW="120", BEHIND_TLS_PROXY="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["7", "120.0", "1"]
