@@ -15,15 +15,22 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP)
 
-setup-demo: venv
+# A generated SECRET_KEY for this checkout (git-ignored); settings read it when the environment has none.
+.env.local:
+	@(umask 077 && $(PYTHON) -c "import secrets; print('SECRET_KEY=' + secrets.token_urlsafe(50))" > $@.tmp) && mv $@.tmp $@
+	@echo "Wrote $@ with a generated SECRET_KEY (kept out of git)."
+
+setup-demo: venv .env.local
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_model
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_instrument
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py ensure_admin
 
+# exec: the shell steps aside, so Ctrl-C reaches only `serve`, which stops everything and exits 0.
+PORT ?= 8000
 run: setup-demo
-	DEBUG=$${DEBUG:-1} $(PY) manage.py serve
+	DEBUG=$${DEBUG:-1} exec $(PY) manage.py serve --addr 127.0.0.1:$(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -12,11 +12,11 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django_celery_beat import admin as beat_admin  # noqa: F401 - registers the schedules before they are wrapped below
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
-from rest_framework.authtoken import admin as token_admin  # noqa: F401 - registers the token admin wrapped below
-from rest_framework.authtoken.models import TokenProxy
 
+from assessor import auth_admin as token_admin  # noqa: F401 - registers the API token admin wrapped below
 from assessor.admin_scope import OrganizationScoped, Scope
 from assessor.models import (
+    ApiToken,
     Aspect,
     Cell,
     Cluster,
@@ -206,4 +206,4 @@ def _deployment_wrapped(registered: type[Any]) -> type[Any]:
 
 admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), UserAdmin)
-_deployment_only(Group, TokenProxy, PeriodicTask, IntervalSchedule, CrontabSchedule, SolarSchedule, ClockedSchedule)
+_deployment_only(Group, ApiToken, PeriodicTask, IntervalSchedule, CrontabSchedule, SolarSchedule, ClockedSchedule)

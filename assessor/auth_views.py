@@ -1,37 +1,37 @@
-"""Sign-in with a limit on failed attempts per account and address, so passwords cannot be guessed at speed."""
+"""The password-reset form with a limit on e-mails per address and per e-mail address (django-ratelimit).
+
+Sign-in itself is throttled by django-axes and `assessor.auth_throttle`, for every view that authenticates."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_ratelimit.core import is_ratelimited
+
+from assessor.auth_throttle import client_address
 
 
-def _key(request: HttpRequest, username: str) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    digest = hashlib.sha256(f"{address}|{username.strip().lower()}".encode()).hexdigest()
-    return f"login-failures:{digest}"
+def _by_address(group: str, request: HttpRequest) -> str:
+    return client_address(request)
 
 
-class ThrottledLoginView(auth_views.LoginView):
+def _by_email(group: str, request: HttpRequest) -> str:
+    return str(request.POST.get("email", "")).strip().lower()[:254]
+
+
+class ThrottledPasswordResetView(auth_views.PasswordResetView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        limit = settings.LOGIN_MAX_FAILURES
-        window = settings.LOGIN_FAILURE_WINDOW
-        key = _key(request, str(request.POST.get("username", ""))[:150])
-        if cache.get(key, 0) >= limit:
-            minutes = max(1, window // 60)
-            return render(request, "registration/login_throttled.html", {"minutes": minutes}, status=429)
-        response = super().post(request, *args, **kwargs)
-        if response.status_code == 200:  # the form came back with errors: a failed attempt
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, timeout=window)
-        else:
-            cache.delete(key)
-        return response
+        rate = f"{settings.PASSWORD_RESET_MAX_PER_HOUR}/h"
+        # Both counters move on every request (atomic increments in the cache), so neither can be dodged
+        # by spreading requests over the other.
+        limited = [
+            is_ratelimited(request, group=f"password-reset:{name}", key=key, rate=rate, method="POST", increment=True)
+            for name, key in (("address", _by_address), ("email", _by_email))
+        ]
+        if any(limited):
+            return render(request, "registration/password_reset_throttled.html", status=429)
+        return super().post(request, *args, **kwargs)

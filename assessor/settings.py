@@ -1,16 +1,20 @@
 """Settings for the assessment service, read from environment variables.
 
 With no variables set beyond SECRET_KEY (or DEBUG=1) the service runs on SQLite with an
-embedded Celery broker, so a fresh clone works at once. Every variable is listed in README.md.
+embedded Celery broker, so a fresh clone works at once. In a checkout, `make setup-demo` writes a
+git-ignored `.env.local` with a generated SECRET_KEY; its values apply only where the environment
+has none. Every variable is listed in README.md.
 """
 
 import math
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 import plotly
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -84,6 +88,11 @@ def env_paths(name: str, default: list[Path]) -> list[Path]:
     return paths
 
 
+# A checkout's own local settings (a generated SECRET_KEY); variables already in the environment win.
+LOCAL_ENV_FILE = env_path("LOCAL_ENV_FILE", BASE_DIR / ".env.local")
+if LOCAL_ENV_FILE.is_file():
+    load_dotenv(LOCAL_ENV_FILE, override=False)
+
 DEBUG = env_bool("DEBUG")
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite database, embedded broker and demo files live here
@@ -91,7 +100,10 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite database, embedded bro
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (set DEBUG=1 for local development).")
+        raise ImproperlyConfigured(
+            f"SECRET_KEY must be set when DEBUG is off: set it in the environment, or run `make setup-demo` "
+            f"to write a generated one to {LOCAL_ENV_FILE} (or set DEBUG=1 for local development)."
+        )
     SECRET_KEY = "insecure-development-key-only-used-with-debug-on"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
@@ -106,7 +118,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
@@ -126,6 +138,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "assessor.auth_throttle.SignInOneAtATimeMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "assessor.urls"
@@ -171,10 +185,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
+
+# Sign-in throttling (django-axes): wrong passwords are counted per account *and* address, in the database,
+# so a stranger guessing from elsewhere never locks a user out; the pause ends after LOGIN_FAILURE_WINDOW.
+# Covers every form that authenticates (the sign-in page and /admin/login/).
+AUTHENTICATION_BACKENDS = [
+    "assessor.auth_throttle.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
+for _name, _value in (("LOGIN_MAX_FAILURES", LOGIN_MAX_FAILURES), ("LOGIN_FAILURE_WINDOW", LOGIN_FAILURE_WINDOW)):
+    if _value < 1:  # a limit of 0 would refuse everyone; a pause of 0 seconds would never end in django-axes
+        raise ImproperlyConfigured(f"{_name} must be 1 or more, got {_value}")
+AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_FAILURE_WINDOW)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "assessor.auth_throttle.sign_in_paused"
+AXES_CLIENT_IP_CALLABLE = "assessor.auth_throttle.client_address"
+AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, or behind proxies the entry they appended to X-Forwarded-For
+# (read with django-ipware, counting TRUSTED_PROXY_COUNT proxies from the right, so a client cannot forge it).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY") else 0)
+# Password reset e-mails per hour, counted per address and per e-mail address (django-ratelimit, in the cache).
+PASSWORD_RESET_MAX_PER_HOUR = env_int("PASSWORD_RESET_MAX_PER_HOUR", 3)
 
-# Cache (sign-in throttling, page fragments): in-process by default; CACHE_URL=redis://... shares it between processes.
+# Cache (sign-in and password-reset limits, page fragments): in-process by default; CACHE_URL=redis://... shares
+# it between processes, which any deployment with more than one process needs (`check --deploy` warns).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
     "default": (
@@ -246,7 +284,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["assessor.api.parsers.BoundedJSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "assessor.auth_tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

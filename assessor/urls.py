@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 from assessor import views
 from assessor.api import errors as api_errors
 from assessor.api import urls as core_api
-from assessor.auth_views import ThrottledLoginView
+from assessor.auth_views import ThrottledPasswordResetView
 from collectors.api import urls as collectors_api
 from reports.api import urls as reports_api
 from surveys.api import urls as surveys_api
@@ -34,7 +34,7 @@ urlpatterns = [
     path("", include("collectors.urls")),
     path("", include("reports.urls")),
     path("api/v1/", include((api_patterns, "api"))),
-    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("accounts/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

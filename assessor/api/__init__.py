@@ -1,7 +1,8 @@
 """The versioned REST API under /api/v1/ (Django REST framework), described at /api/v1/schema/ and /api/v1/docs/.
 
 Authentication: machines send `Authorization: Token <key>` (create one with
-`manage.py drf_create_token USERNAME`; `-r` replaces it); browsers use their session. Answering a
+`manage.py drf_create_token USERNAME [--name NAME] [--expires-in-days N]`; `-r` revokes the
+user's other tokens; keys are stored hashed); browsers use their session. Answering a
 survey needs neither: the invitation token in the URL is the credential, as in the web form's link.
 The CI evidence push (`POST /api/v1/evidence/`, served by the collectors app) takes a repository's CI
 token as `Authorization: Bearer <token>`.

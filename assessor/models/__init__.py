@@ -1,5 +1,6 @@
 """Models of the core: organizations and their teams, and the maturity model as loaded data."""
 
+from assessor.models.api_token import ApiToken
 from assessor.models.heartbeat import Heartbeat
 from assessor.models.maturity import Aspect, Cell, Level, ModelVersion
 from assessor.models.organization import (
@@ -14,6 +15,7 @@ from assessor.models.organization import (
 from assessor.models.rescore import PendingRescore
 
 __all__ = [
+    "ApiToken",
     "Aspect",
     "Cell",
     "Cluster",

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from assessor.auth_tokens import api_token_issue
 from assessor.models import Consumption, Membership, Organization, Repository, Team, TeamGroup
 from collectors.models import CollectionRun, Evaluation, Evidence, Signal
 from collectors.models.runs import source_key_for
@@ -158,7 +158,7 @@ def _users(world: World) -> None:
             organization, team, kind = memberships[role]
             Membership.objects.create(user=user, organization=organization, team=team, role=kind)
         world.users[role] = user
-        world.tokens[role] = Token.objects.create(user=user).key
+        world.tokens[role] = api_token_issue(user=user)[1]
 
 
 def make_evidence(team: Team, key: str) -> None:

@@ -71,6 +71,9 @@ def test_the_number_of_queries_does_not_grow_with_the_organization(world, django
             token=world.invitations["a"].token(),
         )
 
+    # A token's first request in a minute also records its last use (one UPDATE); the budgets are for the rest.
+    for role in {role for role, _, _ in ENDPOINTS} - {"anonymous"}:
+        world.client(role).get("/api/v1/orgs/")
     small = {}
     for role, path, most in ENDPOINTS:
         with django_assert_max_num_queries(most):

@@ -17,7 +17,8 @@ def run_with_env(code: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**base, "DJANGO_SETTINGS_MODULE": "assessor.settings", **env},
+        # A checkout's own .env.local (a generated SECRET_KEY) must not fill in what a test leaves unset.
+        env={**base, "DJANGO_SETTINGS_MODULE": "assessor.settings", "LOCAL_ENV_FILE": str(ROOT / "no-such.env"), **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -73,6 +74,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
             "SECURE_SSL_REDIRECT": "1",
             "SECURE_HSTS_SECONDS": "31536000",
             "SECURE_HSTS_PRELOAD": "1",
+            "CACHE_URL": "redis://127.0.0.1:6379/1",
             "DATA_DIR": str(tmp_path),
         },
         capture_output=True,
@@ -88,3 +90,19 @@ def test_a_missing_data_directory_is_created(tmp_path):
     result = run_with_env("import django; django.setup()", SECRET_KEY="x", DATA_DIR=str(data_dir))
     assert result.returncode == 0, result.stderr
     assert data_dir.is_dir()
+
+
+def test_sign_in_limits_of_zero_are_refused_by_name():
+    result = run_with_env("import django; django.setup()", SECRET_KEY="x", LOGIN_FAILURE_WINDOW="0")
+    assert result.returncode != 0
+    assert "LOGIN_FAILURE_WINDOW must be 1 or more" in result.stderr
+
+
+def test_sign_in_settings_reach_django_axes():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), s.TRUSTED_PROXY_COUNT)"
+    )
+    result = run_with_env(code, SECRET_KEY="x", LOGIN_MAX_FAILURES="7", LOGIN_FAILURE_WINDOW="120", BEHIND_TLS_PROXY="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["7", "120.0", "1"]

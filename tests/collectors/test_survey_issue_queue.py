@@ -54,7 +54,8 @@ def wave(github_repo):
 def issues(github_repo, fake_github) -> list[dict[str, Any]]:
     Membership.objects.filter(team=github_repo.team, user__username="priya").update(github_login="Priya-GH")
     others = [item for item in fake_github.issues if "survey" not in {label["name"] for label in item.get("labels", [])}]
-    fake_github.issues = others + [
+    fake_github.issues = [
+        *others,
         issue(62, "priya-gh", "NONE", day=2, requirements="From the older issue"),  # a member by her login
         issue(63, "mallory", "NONE", day=3),  # a stranger on a public repository
         issue(64, "carol", "COLLABORATOR", day=4),  # GitHub says she works on the repository

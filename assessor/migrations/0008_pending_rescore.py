@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessor', '0006_delete_scoresnapshot'),
+        ('assessor', '0007_api_tokens'),
     ]
 
     operations = [
