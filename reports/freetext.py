@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import pandas as pd
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
@@ -13,8 +14,6 @@ from reports.models import FreeTextTag
 from reports.selectors import free_text_review, organization_scope
 from reports.tagging import CAPABILITY, MECHANISM, MECHANISM_NAMES, read_vocabulary, tag_text
 from surveys.models import Wave
-
-ADDABLE_KINDS = (CAPABILITY, MECHANISM)  # a wait needs a range of days, which the review page does not ask for
 
 
 class TagRefused(ValueError):
@@ -95,3 +94,11 @@ def free_text_tag_add(*, answer_id: int, choice: str, user: AbstractBaseUser | N
     if not made and tag.status != FreeTextTag.Status.ADDED:
         tag.decide(status=FreeTextTag.Status.CONFIRMED, user=user, now=now)
     return tag
+
+
+def capability_decisions(texts: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
+    """Admins' decisions on capability tags, as `reports.frames.cooperation.free_text_by_capability` takes them
+    (response_id, question_key, capability, status), from what `free_text_review` returns."""
+    decided = tags[(tags["kind"] == CAPABILITY) & (tags["status"] != FreeTextTag.Status.SUGGESTED)]
+    joined = decided.merge(texts[["answer_id", "response_id", "question_key"]], on="answer_id")
+    return joined.rename(columns={"value": "capability"})[["response_id", "question_key", "capability", "status"]]

@@ -32,7 +32,9 @@ from reports.models import SNAPSHOT_COLUMNS, Annotation, FreeTextTag, ScoreSnaps
 from surveys.models import Answer, Invitation, Question, Response, Wave
 from surveys.selectors import answers_frame
 
-TAGGED_QUESTION_KEYS = (*FREE_TEXT_KINDS, "coop.service_implementation")
+# the cooperation questions, and the fields of the working group's issue form (an instrument built from it)
+ISSUE_FORM_TEXT_KEYS = ("service_requirements", "service_implementation", "pains", "suggestions")
+TAGGED_QUESTION_KEYS = (*FREE_TEXT_KINDS, "coop.service_implementation", *ISSUE_FORM_TEXT_KEYS)
 SCORE_FIELDS = [column for column in SNAPSHOT_COLUMNS if column not in ("inputs_hash", "revision")]
 
 

@@ -25,6 +25,10 @@ QUESTION_LABELS = {
     "coop.service_implementation": "Service implementation",
     "coop.pains": "Pain",
     "coop.suggestions": "Suggestion",
+    "service_requirements": "Service requirements",
+    "service_implementation": "Service implementation",
+    "pains": "Pain",
+    "suggestions": "Suggestion",
 }
 DECISIONS = {"confirm": FreeTextTag.Status.CONFIRMED, "reject": FreeTextTag.Status.REJECTED}
 

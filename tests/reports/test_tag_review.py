@@ -6,8 +6,10 @@ from django.test import Client
 from django.utils import timezone
 
 from assessor.models import Membership
-from reports.freetext import free_text_tag
+from reports.frames.cooperation import free_text_by_capability
+from reports.freetext import capability_decisions, free_text_tag, free_text_tag_add
 from reports.models import FreeTextTag
+from reports.selectors import cooperation_answers, free_text_review, organization_scope
 from tests.reports.factories import Answers, build_org, load_instrument, make_wave, member, person, submit
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +110,24 @@ def test_it_keeps_the_page_and_its_forms_to_admins_and_checks_csrf(world):
     strict.force_login(world["admin"])
     assert strict.post(url, {"action": "tag"}).status_code == 403
     assert not FreeTextTag.objects.exists()
+
+
+def test_admins_decisions_move_a_pain_between_capabilities_on_the_gaps_frame(world):
+    free_text_tag(wave=world["wave"], now=world["now"])
+    data = FreeTextTag.objects.get(value="data")
+    data.decide(status=FreeTextTag.Status.REJECTED, user=world["admin"], now=world["now"])
+    free_text_tag_add(answer_id=data.answer_id, choice="capability:infrastructure", user=world["admin"], now=world["now"])
+    scope = organization_scope(world["organization"])
+    texts, tags = free_text_review(scope, wave_id=world["wave"].pk)
+    answers = cooperation_answers(scope, wave_id=world["wave"].pk)
+
+    grouped = free_text_by_capability(answers, scope.teams, {}, capability_decisions(texts, tags))
+
+    assert list(grouped.loc[grouped["text"] == PAIN, "capability"]) == ["infrastructure"]
+
+
+def test_the_review_page_reads_a_constant_number_of_queries(world, django_assert_max_num_queries):
+    free_text_tag(wave=world["wave"], now=world["now"])
+
+    with django_assert_max_num_queries(14):
+        assert world["client"].get(f"/dashboard/waves/{world['wave'].pk}/tags/").status_code == 200
