@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -232,3 +235,50 @@ class Release(models.Model):
     @property
     def superseded(self) -> bool:
         return self.superseded_at is not None
+
+
+class FreeTextTag(models.Model):
+    """One tag on one free-text answer: a capability domain, a delivery mechanism or a wait, with the phrase it
+    matched. The tagger suggests tags (see reports.tagging); an admin confirms, rejects or adds them, and
+    re-tagging never overrides an admin's decision."""
+
+    class Kind(models.TextChoices):
+        CAPABILITY = "capability", "Capability"
+        MECHANISM = "mechanism", "Delivery mechanism"
+        WAIT = "wait", "Wait"
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+        ADDED = "added", "Added by an admin"
+
+    answer = models.ForeignKey("surveys.Answer", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    value = models.CharField(max_length=40)
+    phrase = models.CharField(max_length=200, blank=True, help_text="The words of the text the tag matched.")
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    low_days = models.FloatField(null=True, blank=True)
+    high_days = models.FloatField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED)
+    vocabulary_version = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["answer", "start", "kind", "value"]
+        constraints = [models.UniqueConstraint(fields=["answer", "kind", "value"], name="unique_free_text_tag")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value} ({self.status})"
+
+    @property
+    def counts(self) -> bool:
+        """Whether the tag stands: suggested, confirmed or added, not rejected."""
+        return self.status != self.Status.REJECTED
+
+    def decide(self, *, status: str, user: AbstractBaseUser | None, now: datetime) -> None:
+        self.status, self.decided_by, self.decided_at = status, user, now
+        self.save(update_fields=["status", "decided_by", "decided_at"])

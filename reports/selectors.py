@@ -28,10 +28,13 @@ from collectors.selectors import current_signals_frame, evidence_frame, evidence
 from reports import conf
 from reports.frames import ANNOTATION_COLUMNS, HISTORY_COLUMNS, PARTICIPATION_COLUMNS, TEAM_COLUMNS, WAVE_COLUMNS
 from reports.frames.cooperation import FREE_TEXT_KINDS
-from reports.models import SNAPSHOT_COLUMNS, Annotation, ScoreSnapshot
+from reports.models import SNAPSHOT_COLUMNS, Annotation, FreeTextTag, ScoreSnapshot
 from surveys.models import Answer, Invitation, Question, Response, Wave
 from surveys.selectors import answers_frame
 
+# the cooperation questions, and the fields of the working group's issue form (an instrument built from it)
+ISSUE_FORM_TEXT_KEYS = ("service_requirements", "service_implementation", "pains", "suggestions")
+TAGGED_QUESTION_KEYS = (*FREE_TEXT_KINDS, "coop.service_implementation", *ISSUE_FORM_TEXT_KEYS)
 SCORE_FIELDS = [column for column in SNAPSHOT_COLUMNS if column not in ("inputs_hash", "revision")]
 
 
@@ -344,3 +347,32 @@ def practice_signals(scope: Scope, keys: Iterable[str]) -> pd.DataFrame:
 def evidenced_capabilities(scope: Scope) -> pd.DataFrame:
     """Capabilities that collected evidence shows the scope's teams provide."""
     return evidenced_capabilities_frame(team_ids=scope.team_ids)
+
+
+FREE_TEXT_TAG_FIELDS = ("pk", "answer_id", "kind", "value", "phrase", "start", "end", "low_days", "high_days", "status")
+
+
+def free_text_review(scope: Scope, *, wave_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The tagged free-text answers of one wave (pains, suggestions, service requirements and implementation)
+    from the scope's teams' submitted responses, anonymity applied, and their stored tags. Three queries.
+
+    texts: answer_id, wave_id, team_id, response_id, question_key, text; tags: `FREE_TEXT_TAG_FIELDS`
+    (pk as tag_id), only of the texts returned.
+    """
+    answers = Answer.objects.filter(
+        response__wave_id=wave_id,
+        response__wave__organization=scope.organization,
+        response__status=Response.Status.SUBMITTED,
+        question__key__in=list(TAGGED_QUESTION_KEYS),
+    ).exclude(value_text="")
+    if (teams := scope.team_filter()) is not None:
+        answers = answers.filter(response__team_id__in=teams)
+    fields = ("pk", "response__wave_id", "response__team_id", "response_id", "question__key", "value_text")
+    columns = ["answer_id", "wave_id", "team_id", "response_id", "question_key", "text"]
+    rows = answers.order_by("response__team__name", "response_id", "question__key").values_list(*fields)
+    texts = withhold_small_answers(pd.DataFrame(list(rows), columns=columns), _withheld_teams(scope.organization, [wave_id]))
+    tag_columns = ["tag_id", *FREE_TEXT_TAG_FIELDS[1:]]
+    tags = FreeTextTag.objects.filter(answer_id__in=[int(pk) for pk in texts["answer_id"]] or [-1])
+    return texts, pd.DataFrame(
+        list(tags.order_by("answer_id", "start", "pk").values_list(*FREE_TEXT_TAG_FIELDS)), columns=tag_columns
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports.views import export, gaps, overview, practices, release, team, trends, unsubscribe
+from reports.views import export, gaps, overview, practices, release, tags, team, trends, unsubscribe
 
 app_name = "reports"
 
@@ -15,5 +15,6 @@ urlpatterns = [
     path("dashboard/waves/<int:wave_id>/report.html", export.wave_html, name="wave_export_html"),
     path("dashboard/waves/<int:wave_id>/scores.csv", export.wave_csv, name="wave_export_csv"),
     path("dashboard/waves/<int:wave_id>/release/", release.wave_release, name="wave_release"),
+    path("dashboard/waves/<int:wave_id>/tags/", tags.wave_tags, name="wave_tags"),
     path("email/unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
 ]

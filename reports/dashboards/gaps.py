@@ -205,7 +205,7 @@ def gaps_data(scope: Scope, *, wave_id: int | None, now: datetime) -> GapsPage:
             figure=None,
             table=texts,
             columns=FREE_TEXT_COLUMNS,
-            description="Free text is listed under every capability the same respondent said their team needs.",
+            description='Each text appears once under each capability its words are tagged with, or under "Not tagged".',
         )
     )
     page.free_text = [(str(name), group.to_dict("records")) for name, group in texts.groupby("name", sort=False)]

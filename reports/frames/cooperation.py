@@ -1,5 +1,5 @@
 """Cooperation gaps as report tables: demand against supply per capability, delivery modes, waits, unmet needs,
-and the free-text pains and suggestions grouped by capability."""
+and the free-text pains and suggestions grouped by the capabilities their text is tagged with."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pandas as pd
 
 from assessor.scoring.cooperation import DELIVERY_MODES, WAIT_TIMES, cooperation_matrix, unmet_needs
 from reports.frames.common import empty, ordered, with_team_names
+from reports.tagging import CAPABILITY, Vocabulary, read_vocabulary, tag_text
 
 DELIVERY_LABELS = {
     "ticket": "Ticket or manual request",
@@ -21,7 +22,7 @@ DELIVERY_LABELS = {
 WAIT_LABELS = {"hours": "Hours or less", "days": "Days", "weeks": "Weeks", "months": "Months or more"}
 FREE_TEXT_KINDS = {"coop.pains": "pain", "coop.suggestions": "suggestion", "coop.service_requirements": "requirement"}
 NO_CAPABILITY = ""
-NO_CAPABILITY_NAME = "Not tied to a capability"
+NO_CAPABILITY_NAME = "Not tagged"
 
 DEMAND_COLUMNS = [
     "capability",
@@ -99,26 +100,50 @@ def unmet_table(unmet: pd.DataFrame, teams: pd.DataFrame, names: Mapping[str, st
     return named[UNMET_TABLE_COLUMNS].reset_index(drop=True)
 
 
-def free_text_by_capability(answers: pd.DataFrame, teams: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+def _tagged_capabilities(text: str, vocabulary: Vocabulary) -> list[str]:
+    return [tag.value for tag in tag_text(text, vocabulary) if tag.kind == CAPABILITY]
+
+
+def free_text_by_capability(
+    answers: pd.DataFrame,
+    teams: pd.DataFrame,
+    names: Mapping[str, str],
+    decisions: pd.DataFrame | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> pd.DataFrame:
     """Pains, suggestions and service needs in respondents' own words, grouped by capability.
 
-    The rule is simple on purpose: a response's free text is listed under every capability that the same
-    respondent said their team needs (`cap.<domain>.need` answered "yes"). Text from respondents who named
-    no need is listed once, under "Not tied to a capability". Only teams the reader may see are included.
+    A text is listed under each capability its words are tagged with (see `reports.tagging`), once per
+    capability, and under "Not tagged" when none. `decisions` (response_id, question_key, capability,
+    status) holds what admins decided on the stored tags: "rejected" takes a capability away, "confirmed"
+    and "added" put one there. Only teams the reader may see are included.
     """
     texts = answers[answers["question_key"].isin(list(FREE_TEXT_KINDS)) & answers["value"].notna()]
     texts = texts[texts["value"].astype(str).str.strip() != ""]
     if texts.empty:
         return empty(FREE_TEXT_COLUMNS)
-    needs = answers[
-        answers["question_key"].str.startswith("cap.")
-        & answers["question_key"].str.endswith(".need")
-        & (answers["value"] == "need_yes")
-    ][["response_id", "capability"]].drop_duplicates()
-    rows = texts[["response_id", "team_id", "question_key", "value"]].merge(needs, on="response_id", how="left")
-    rows["capability"] = rows["capability"].fillna(NO_CAPABILITY)
-    rows["category"] = rows["question_key"].map(FREE_TEXT_KINDS)
+    vocabulary = vocabulary or read_vocabulary()
+    rows = texts[["response_id", "team_id", "question_key", "value"]].drop_duplicates().copy()
     rows["text"] = rows["value"].astype(str).str.strip()
+    found = {text: _tagged_capabilities(text, vocabulary) for text in rows["text"].unique()}
+    rows["capability"] = rows["text"].map(found)
+    rows = rows.explode("capability")
+    rows = rows[rows["capability"].notna()][["response_id", "team_id", "question_key", "text", "capability"]]
+    if decisions is not None and not decisions.empty:
+        keys = ["response_id", "question_key", "capability"]
+        rejected = decisions.loc[decisions["status"] == "rejected", keys].assign(_rejected=True)
+        rows = rows.merge(rejected, on=keys, how="left")
+        rows = rows[rows["_rejected"].isna()].drop(columns="_rejected")
+        kept = decisions.loc[decisions["status"].isin(["confirmed", "added"]), keys]
+        chosen = kept.merge(texts[["response_id", "team_id", "question_key", "value"]].drop_duplicates(), on=keys[:2])
+        chosen = chosen.assign(text=chosen["value"].astype(str).str.strip()).drop(columns="value")
+        rows = pd.concat([rows, chosen], ignore_index=True).drop_duplicates(keys)
+    untagged = texts[["response_id", "team_id", "question_key", "value"]].drop_duplicates()
+    untagged = untagged.merge(rows[["response_id", "question_key"]].drop_duplicates(), how="left", indicator=True)
+    untagged = untagged[untagged["_merge"] == "left_only"].drop(columns="_merge")
+    untagged = untagged.assign(text=untagged["value"].astype(str).str.strip(), capability=NO_CAPABILITY).drop(columns="value")
+    rows = pd.concat([rows, untagged], ignore_index=True)
+    rows["category"] = rows["question_key"].map(FREE_TEXT_KINDS)
     named = with_team_names(rows, teams)
     named["name"] = named["capability"].map(lambda key: names.get(key, key) if key else NO_CAPABILITY_NAME)
     category_rank = {category: index for index, category in enumerate(FREE_TEXT_KINDS.values())}

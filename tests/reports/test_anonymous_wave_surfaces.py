@@ -106,6 +106,7 @@ def surfaces(world: dict[str, Any]) -> dict[str, tuple[str, Callable[[str], bool
         ),
         "trends CSV": ("/dashboard/trends/?download=trend", lambda t: len(_csv_rows(t)) > 0),
         "wave report": (f"/dashboard/waves/{wave}/report.html", lambda t: _has_score(t) and _has_pain(t)),
+        "free-text tag review": (f"/dashboard/waves/{wave}/tags/", _has_pain),
         "wave scores CSV": (f"/dashboard/waves/{wave}/scores.csv", _team_row_with("Score")),
         "API scores": (f"/api/v1/orgs/{org}/scores/?wave={wave}", lambda t: json.loads(t)["count"] > 0),
         "API team history": (f"/api/v1/orgs/{org}/teams/{team}/scores/", lambda t: json.loads(t)["count"] > 0),

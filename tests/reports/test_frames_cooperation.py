@@ -71,17 +71,46 @@ def test_it_explains_unmet_needs_in_words_for_visible_teams_only():
     ]
 
 
-def test_it_groups_pains_and_suggestions_under_the_capabilities_their_writers_need():
+def test_it_groups_pains_and_suggestions_under_the_capabilities_their_text_is_tagged_with():
     texts = free_text_by_capability(ANSWERS, TEAMS, NAMES)
 
-    data = texts[texts["capability"] == "data"]
-    assert list(zip(data["category"], data["text"], strict=True)) == [
-        ("pain", "Databases take weeks"),
-        ("suggestion", "=HYPERLINK(x) a portal"),
+    assert list(zip(texts["name"], texts["category"], texts["text"], strict=True)) == [
+        ("Web portals", "suggestion", "=HYPERLINK(x) a portal"),
+        ("Data services", "pain", "Databases take weeks"),
+        (NO_CAPABILITY_NAME, "pain", "Nobody answers tickets"),
     ]
-    assert len(texts[texts["capability"] == "security"]) == 2  # the same respondent needs both
-    assert list(texts[texts["name"] == NO_CAPABILITY_NAME]["text"]) == ["Nobody answers tickets"]
+    assert texts[texts["capability"] == "security"].empty  # its writer needs security, but the text is not about it
     assert "Hidden team text" not in set(texts["text"])
+
+
+def test_it_counts_a_pain_once_per_capability_it_names_not_once_per_need_of_its_team():
+    answers = frame(
+        *[capability(1, domain, "need", "need_yes", team_id=1) for domain in ("data", "web_portals", "security")],
+        text(1, "coop.pains", "Every new database and its backups are a ticket to the DBA team", team_id=1),
+        text(2, "coop.pains", "Object storage buckets take a week", team_id=3),
+    )
+
+    texts = free_text_by_capability(answers, TEAMS, {**NAMES, "infrastructure": "Infrastructure services"})
+
+    assert list(zip(texts["capability"], texts["response_id"], strict=True)) == [("data", 1), ("infrastructure", 2)]
+
+
+def test_it_lets_admins_decisions_take_away_and_add_capabilities():
+    decisions = pd.DataFrame(
+        [
+            {"response_id": 1, "question_key": "coop.pains", "capability": "data", "status": "rejected"},
+            {"response_id": 1, "question_key": "coop.pains", "capability": "security", "status": "added"},
+            {"response_id": 4, "question_key": "coop.pains", "capability": "web_portals", "status": "confirmed"},
+        ]
+    )
+
+    texts = free_text_by_capability(ANSWERS, TEAMS, NAMES, decisions)
+
+    assert set(zip(texts["capability"], texts["text"], strict=True)) == {
+        ("web_portals", "=HYPERLINK(x) a portal"),
+        ("security", "Databases take weeks"),
+        ("web_portals", "Nobody answers tickets"),
+    }
 
 
 def test_it_copes_with_needs_answered_without_any_delivery_or_wait():
