@@ -63,16 +63,16 @@ def _checked(spec: InstrumentSpec, raw: dict[str, object]) -> dict[str, CheckedA
             continue
         if isinstance(value, str):
             value = value.replace("\r\n", "\n")
+            if question.qtype == "text" and len(value) > limit:
+                raise _Refused(
+                    f"The answer to {question.text!r} has {len(value)} characters, over the limit of {limit}; "
+                    "the issue was not imported."
+                )
         try:
             answer = check_value(question, value, text_limit=limit)
         except AnswerError as exc:
             raise _Refused(f"The answer to {question.text!r} cannot be stored: {exc} The issue was not imported.") from exc
         if answer is not None and question.qtype == "text" and isinstance(value, str):
-            if len(value) > limit:
-                raise _Refused(
-                    f"The answer to {question.text!r} has {len(value)} characters, over the limit of {limit}; "
-                    "the issue was not imported."
-                )
             answer = CheckedAnswer(value=value, text=value, level=None)  # as written: no stripping
         checked[key] = answer
     return checked
