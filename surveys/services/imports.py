@@ -183,11 +183,11 @@ def issue_responses_import(
 ) -> ImportReport:
     """Store each issue's answers as a submitted response of `team` in `wave`.
 
-    Idempotent: an issue already imported (same source id in this wave) is updated when its body
-    changed and left alone otherwise. Each issue is its own transaction, so one bad issue does not
-    stop the others; skipped issues come back with the reason. A closed wave is refused as a whole
-    (ImportRefused): a late answer would change results already reported and released, so an admin
-    reopens the wave first (`surveys.services.waves.wave_reopen`).
+    Idempotent: an issue already imported (same source id in this wave, or the same issue identity by
+    another path) is updated when its body changed and left alone otherwise. Each issue is its own
+    transaction, so one bad issue does not stop the others; skipped issues come back with the reason.
+    A closed wave is refused as a whole (ImportRefused): a late answer would change results already
+    reported and released, so an admin reopens the wave first (`surveys.services.waves.wave_reopen`).
     """
     if team.organization_id != wave.organization_id:
         raise ImportRefused(f"{team} does not belong to the organization of {wave}.")
