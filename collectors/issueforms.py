@@ -23,7 +23,7 @@ from assessor.models import Membership, Repository
 from collectors.models import SurveyIssue
 from collectors.records import IssueRecord
 from collectors.storable import printable
-from surveys.issueforms import IssueForm
+from surveys.issueforms import IssueForm, issue_identity
 from surveys.models import Response, Wave
 from surveys.services import ImportRefused, issue_responses_import
 
@@ -155,7 +155,10 @@ def _source_ids(
 ) -> dict[int, str]:
     """The source id each chosen issue is imported under. A response imported before answers were kept per author
     is named after one issue (`github:owner/name#62`): that author's answers keep updating it."""
-    per_issue = {f"github:{repository.github_full_name}#{issue.number}": issue for issue in every}
+    per_issue: dict[str, IssueRecord] = {}
+    for issue in every:
+        per_issue[f"github:{repository.github_full_name}#{issue.number}"] = issue
+        per_issue[issue_identity(repository.github_full_name, issue.number) or "-"] = issue
     earlier = (
         Response.objects.filter(wave=wave, external_id__in=list(per_issue)).order_by("-id").values_list("external_id", flat=True)
     )
@@ -172,6 +175,7 @@ def _import_into(wave: Wave, repository: Repository, importable: Sequence[IssueR
     forms = [
         IssueForm(
             source_id=source_ids[issue.number],
+            issue_id=issue_identity(repository.github_full_name, issue.number),
             body=issue.body,
             title=issue.title,
             author=issue.author,

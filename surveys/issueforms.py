@@ -2,13 +2,20 @@
 
 All pure. GitHub writes each non-markdown field of a form into the issue body as `### <label>`, a
 blank line and the value; `_No response_` for an empty optional field; dropdown choices as their text,
-several comma-joined; checkboxes as a task list. Rendering is keyed by label, so reading is too.
+several comma-joined; checkboxes as a task list. Rendering is keyed by label, so reading maps each label
+(and every label the field had in earlier versions of the form) back to the field's id. A heading that is no
+label of the form is its own section, reported, and never merged into the answer above it.
+
+An issue is identified by its repository and number (`github:owner/name#N`) whichever way it arrives: from
+GitHub's API, from saved issue JSON, or from a saved body that names it in a front matter or a first-line
+marker. A saved body that names no issue is identified by a digest of its content.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,6 +30,14 @@ SECTION_KEY = "issue-form"
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _HEADER = re.compile(r"^ {0,3}### +(.*?)(?:[ \t]+#+)?[ \t]*$")
 _TASK = re.compile(r"^\s*[-*+]\s+\[([ xX])\]\s?(.*)$")
+_REPOSITORY = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
+_ISSUE_URL = re.compile(
+    r"^https?://(?:www\.)?github\.com/([A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100})/(?:issues|pull)/([0-9]{1,12})/?(?:[#?].*)?$"
+)
+_REPOSITORY_URL = re.compile(r"^https?://api\.github\.com/repos/([A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100})/?$")
+_SHORT_REF = re.compile(r"^(?:github:)?([A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100})#([0-9]{1,12})$")
+_MARKER = re.compile(r"^<!--\s*(?:issue:\s*)?(\S+)\s*-->$")
+_FRONT_KEY = re.compile(r"^([A-Za-z_]+)\s*:\s*(.*?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -35,15 +50,95 @@ class IssueForm:
     author: str = ""
     url: str = ""
     created_at: datetime | None = None
+    issue_id: str = ""  # `github:owner/name#N` when the issue is known; the same whatever the path
 
 
 @dataclass(frozen=True)
 class IssueAnswers:
-    """Raw answers read from one body, keyed by question key, with notes on what could not be used."""
+    """Raw answers read from one body, keyed by question key, with notes on what could not be used.
+
+    `unknown` holds every section whose heading is no label of the form (heading -> text), kept apart."""
 
     raw: dict[str, object]
     found: int
     warnings: tuple[str, ...] = field(default=())
+    unknown: dict[str, str | None] = field(default_factory=dict)
+
+
+# --- identity ----------------------------------------------------------------------------------------------
+
+
+def issue_identity(repository: object, number: object) -> str:
+    """`github:owner/name#N` (lower case, as GitHub names are case-insensitive), or "" when either part is invalid."""
+    if isinstance(number, bool) or not isinstance(repository, str):
+        return ""
+    name = repository.strip().strip("/")
+    text = str(number).strip() if isinstance(number, int | str) else ""
+    if not _REPOSITORY.match(name) or not text.isascii() or not text.isdigit() or int(text) <= 0:
+        return ""
+    return f"github:{name.casefold()}#{int(text)}"
+
+
+def identity_from_url(url: object, number: object = None) -> str:
+    """The identity named by an issue's `html_url`, or by a `repository_url` (API form) with its `number`."""
+    if not isinstance(url, str):
+        return ""
+    found = _ISSUE_URL.match(url.strip())
+    if found:
+        return issue_identity(found.group(1), found.group(2))
+    found = _REPOSITORY_URL.match(url.strip())
+    return issue_identity(found.group(1), number) if found else ""
+
+
+def identity_url(issue_id: str) -> str:
+    """The issue's page on GitHub for an identity from `issue_identity`."""
+    repository, _, number = issue_id.removeprefix("github:").rpartition("#")
+    return f"https://github.com/{repository}/issues/{number}"
+
+
+def _reference(text: str) -> str:
+    text = text.strip().strip("\"'")
+    short = _SHORT_REF.match(text)
+    return issue_identity(short.group(1), short.group(2)) if short else identity_from_url(text)
+
+
+def _front_matter(lines: list[str]) -> tuple[str, int] | None:
+    """(identity, lines it spans) for a `---` front matter at the top naming `repository` and `number`, or a `url`."""
+    if not lines or lines[0].strip() != "---":
+        return None
+    fields: dict[str, str] = {}
+    for index, line in enumerate(lines[1:40], start=1):
+        if line.strip() == "---":
+            if "url" in fields or "html_url" in fields:
+                identity = _reference(fields.get("html_url") or fields["url"])
+            else:
+                identity = issue_identity(fields.get("repository", "").strip("\"'"), fields.get("number", "").strip("\"'"))
+            return identity, index + 1
+        found = _FRONT_KEY.match(line)
+        if found is None:
+            return None
+        fields[found.group(1).casefold()] = found.group(2)
+    return None
+
+
+def split_marker(body: str) -> tuple[str, str]:
+    """(identity, body without it) for a saved body: a front matter or a first-line `<!-- owner/name#N -->` marker
+    (an issue URL works too). ("", body) when the body names no issue."""
+    lines = body.split("\n")
+    front = _front_matter(lines)
+    if front is not None and front[0]:
+        return front[0], "\n".join(lines[front[1] :])
+    marker = _MARKER.match(lines[0].strip()) if lines else None
+    if marker is not None and (identity := _reference(marker.group(1))):
+        return identity, "\n".join(lines[1:])
+    return "", body
+
+
+def content_source_id(body: str) -> str:
+    """The source id of a saved body that names no issue: a digest of its text (line endings aside), so the same
+    body always gives the same id and two different bodies never share one, whatever their files are called."""
+    text = body.replace("\r\n", "\n")
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _normal(label: str) -> str:
@@ -58,11 +153,12 @@ def _is_closing_fence(line: str, fence: tuple[str, int]) -> bool:
 
 
 def _tidy(lines: list[str]) -> str | None:
+    """The section's text as written: only the blank lines GitHub puts around a value go."""
     while lines and not lines[0].strip():
         lines.pop(0)
     while lines and not lines[-1].strip():
         lines.pop()
-    text = "\n".join(line.rstrip() for line in lines)
+    text = "\n".join(lines)
     if not text.strip() or text.strip() == NO_RESPONSE:
         return None
     return text
@@ -275,21 +371,50 @@ def _raw_value(question: QuestionSpec, text: str) -> tuple[object, list[str]]:
     return text, []
 
 
-def issue_answers(spec: InstrumentSpec, body: str, *, role: str | None = None) -> IssueAnswers:
-    """Raw answers for every question of the instrument from one issue body (None where the body has none)."""
+def form_labels(spec: InstrumentSpec, aliases: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Normalised label -> question key: the form's labels, then labels its fields had before (`aliases`,
+    label -> key) where no current label already uses them."""
+    labels = {_normal(question.text): question.key for question in spec.questions()}
+    for label, key in (aliases or {}).items():
+        if spec.question(key) is not None:
+            labels.setdefault(_normal(label), key)
+    return labels
+
+
+def issue_answers(
+    spec: InstrumentSpec, body: str, *, role: str | None = None, aliases: Mapping[str, str] | None = None
+) -> IssueAnswers:
+    """Raw answers for every question of the instrument from one issue body (None where the body has none).
+
+    Every `### ` heading outside a code fence starts a section. A heading is matched to a field by the field's
+    current label or an earlier one (`aliases`); any other heading is kept in `unknown` and reported, so its
+    text never ends up inside another answer. Text answers are kept exactly as written.
+    """
     questions = [question for question in spec.questions() if role is None or question.shown_to(role)]
-    sections = {_normal(label): text for label, text in split_sections(body, labels=[q.text for q in questions]).items()}
-    raw: dict[str, object] = {}
+    labels = form_labels(spec, aliases)
+    wanted = {question.key for question in questions}
+    sections: dict[str, str | None] = {}
+    unknown: dict[str, str | None] = {}
     warnings: list[str] = []
+    for heading, text in split_sections(body).items():
+        key = labels.get(_normal(heading))
+        if key is None:
+            unknown[heading] = text
+            warnings.append(f"The heading {heading[:80]!r} is no field of the form; its text is kept apart, not imported.")
+        elif key in sections:
+            warnings.append(f"The heading {heading[:80]!r} repeats a field already answered; the first one counts.")
+        elif key in wanted:
+            sections[key] = text
+    raw: dict[str, object] = {}
     for question in questions:
-        text = sections.get(_normal(question.text))
+        text = sections.get(question.key)
         if text is None:
             raw[question.key] = None
             continue
-        value, unknown = _raw_value(question, text)
+        value, unmatched = _raw_value(question, text)
         raw[question.key] = value
-        if unknown:
+        if unmatched:
             warnings.append(
-                f"{question.text}: {', '.join(repr(u[:60]) for u in unknown)} is not an option of the form; left out."
+                f"{question.text}: {', '.join(repr(u[:60]) for u in unmatched)} is not an option of the form; left out."
             )
-    return IssueAnswers(raw=raw, found=len(sections), warnings=tuple(warnings))
+    return IssueAnswers(raw=raw, found=len(sections), warnings=tuple(warnings), unknown=unknown)

@@ -142,10 +142,10 @@ def test_the_command_imports_markdown_and_github_json_and_is_idempotent(form_wav
     call_command("import_issue_responses", *files, *args)
     captured = capsys.readouterr()
     assert "3 created, 0 updated, 0 unchanged, 1 skipped" in captured.out
-    assert "Skipped https://github.com/example/tag-app-delivery/issues/202: Required section" in captured.err
+    assert "Skipped github:example/tag-app-delivery#202: Required section" in captured.err
     call_command("import_issue_responses", *files, *args)
     assert "0 created, 0 updated, 3 unchanged, 1 skipped" in capsys.readouterr().out
-    from_github = Response.objects.get(external_id="https://github.com/example/tag-app-delivery/issues/201")
+    from_github = Response.objects.get(external_id="github:example/tag-app-delivery#201")
     assert from_github.external_author == "octo-dev" and from_github.submitted_at == datetime(2026, 10, 2, 9, 15, tzinfo=UTC)
 
 

@@ -1,4 +1,8 @@
-"""Import issue bodies written with a GitHub issue form as submitted responses of one team in a wave."""
+"""Import issue bodies written with a GitHub issue form as submitted responses of one team in a wave.
+
+A file that cannot be read (not UTF-8, too large, broken JSON) is reported and the others are imported;
+the command then exits non-zero.
+"""
 
 import json
 from pathlib import Path
@@ -8,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_datetime
 
 from assessor.models import Team
-from surveys.issueforms import IssueForm
+from surveys.issueforms import IssueForm, content_source_id, identity_from_url, split_marker
 from surveys.models import Instrument, Role, Wave
 from surveys.services import ImportRefused, issue_responses_import
 
@@ -20,11 +24,16 @@ def _from_json(item: Any, path: Path) -> IssueForm:
     if not isinstance(item, dict):
         raise CommandError(f"{path}: expected an issue object or a list of them.")
     user = item.get("user") if isinstance(item.get("user"), dict) else {}
-    created = parse_datetime(item["created_at"]) if isinstance(item.get("created_at"), str) else None
-    source = item.get("html_url") or (f"{path.name}#{item['number']}" if "number" in item else "")
+    try:
+        created = parse_datetime(item["created_at"]) if isinstance(item.get("created_at"), str) else None
+    except ValueError:
+        created = None
+    identity = identity_from_url(item.get("html_url")) or identity_from_url(item.get("repository_url"), item.get("number"))
+    body = item.get("body") if isinstance(item.get("body"), str) else ""
     return IssueForm(
-        source_id=str(source),
-        body=item.get("body") if isinstance(item.get("body"), str) else "",
+        source_id=identity or (content_source_id(body) if body else ""),
+        issue_id=identity,
+        body=body,
         title=str(item.get("title") or ""),
         author=str(user.get("login") or ""),
         url=str(item.get("html_url") or ""),
@@ -33,7 +42,8 @@ def _from_json(item: Any, path: Path) -> IssueForm:
 
 
 def read_issue_file(path: Path) -> list[IssueForm]:
-    """A `.json` file holds GitHub issue objects; any other file is one issue body, identified by its name."""
+    """A `.json` file holds GitHub issue objects; any other file is one issue body. A body is identified by the
+    issue its front matter or first-line marker names, else by a digest of its content (never by its name)."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise CommandError(f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
@@ -50,7 +60,11 @@ def read_issue_file(path: Path) -> list[IssueForm]:
         except (ValueError, RecursionError) as exc:
             raise CommandError(f"{path} is not valid JSON.") from exc
         return [_from_json(item, path) for item in (data if isinstance(data, list) else [data])]
-    return [IssueForm(source_id=f"file:{path.name}", body=text, title=path.stem)]
+    text = text.removeprefix("\ufeff")
+    identity, body = split_marker(text.replace("\r\n", "\n"))
+    if identity:
+        return [IssueForm(source_id=identity, issue_id=identity, body=body, title=path.stem)]
+    return [IssueForm(source_id=content_source_id(text), body=text, title=path.stem)]
 
 
 class Command(BaseCommand):
@@ -82,7 +96,14 @@ class Command(BaseCommand):
         team = Team.objects.filter(organization=wave.organization, slug=options["team"]).first()
         if team is None:
             raise CommandError(f"No team {options['team']!r} in {wave.organization}.")
-        issues = [issue for name in options["files"] for issue in read_issue_file(Path(name))]
+        issues: list[IssueForm] = []
+        unread: list[str] = []
+        for name in options["files"]:
+            try:
+                issues.extend(read_issue_file(Path(name)))
+            except CommandError as exc:
+                unread.append(str(exc))
+                self.stderr.write(f"Not imported: {exc}")
         try:
             report = issue_responses_import(wave=wave, team=team, issues=issues, role=options["role"])
         except ImportRefused as exc:
@@ -92,3 +113,5 @@ class Command(BaseCommand):
         for source_id, note in report.warnings:
             self.stderr.write(f"Note for {source_id}: {note}")
         self.stdout.write(f"{team} in {wave}: {report.summary()}.")
+        if unread:
+            raise CommandError(f"{len(unread)} file(s) could not be read; the others were imported.")
