@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 # The strong level colours of static/assessor/app.css (--level-N-strong): levels are ordered, so one hue
 # gets darker level by level, and a level reads from its lightness even without colour vision.
-LEVEL_COLORS = {1: "#e3eefa", 2: "#97c1e3", 3: "#2c6db3", 4: "#0c2f66"}
+LEVEL_COLORS = {1: "#d6e6f7", 2: "#8ab8de", 3: "#2c6db3", 4: "#0c2f66"}
 ASPECT_COLORS = ("#2f5fd0", "#b5589b", "#1f8a8a", "#d07a2f", "#6b5fc7")
 SERIES_COLORS = ("#2f5fd0", "#d07a2f", "#3f9a5c", "#b5589b", "#1f8a8a", "#8a6d3b", "#6b5fc7", "#b3261e")
 INK = "#1d2733"
