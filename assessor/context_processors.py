@@ -21,11 +21,13 @@ def navigation(request: HttpRequest) -> dict[str, list[dict[str, object]]]:
     signed_in = bool(user and user.is_authenticated)
     staff = signed_in and bool(user.is_staff)
     current = request.path
-    items = []
+    items: list[dict[str, object]] = []
     for name, label, audience in NAVIGATION:
         if (audience == "signed_in" and not signed_in) or (audience == "staff" and not staff):
             continue
-        url = reverse(name)
-        active = current == url or (url != "/" and current.startswith(url) and name != "model")
-        items.append({"url": url, "label": label, "current": active})
+        items.append({"url": reverse(name), "label": label, "current": False})
+    # One item is current: the one whose address is the longest start of this page's (/dashboard/ holds /dashboard/gaps/).
+    matches = [item for item in items if current == item["url"] or (item["url"] != "/" and current.startswith(str(item["url"])))]
+    if matches:
+        max(matches, key=lambda item: len(str(item["url"])))["current"] = True
     return {"nav_items": items}

@@ -304,6 +304,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No deep links: Swagger UI would put each one inside its operation's button, two controls in one.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
 }
 
 LOGGING = {

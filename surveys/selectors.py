@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from assessor.capabilities import read_capabilities
 from assessor.datafiles import DataFileInvalid
 from assessor.models import Aspect, Cell, Organization, Team
+from assessor.scoring.agreement import Agreement, agreement
 from assessor.scoring.claims import respondent_scores, team_claims
 from assessor.scoring.frames import ANSWER_COLUMNS
 from surveys import conf, tokens
@@ -130,10 +131,15 @@ class AspectResult:
     respondents: int
     disagreement: bool
     withheld: bool  # the team has answers to this aspect, but fewer than the minimum
+    spread: float | None = None  # never shown as a number (see team_result); only worded by `agreement`
 
     @property
     def team_level_name(self) -> str:
         return LEVEL_NAMES.get(self.team_level or 0, "")
+
+    @property
+    def agreement(self) -> Agreement:
+        return agreement(respondents=self.respondents, spread=self.spread, disagreement=self.disagreement)
 
 
 @dataclass(frozen=True)
@@ -158,7 +164,7 @@ def team_result(*, wave: Wave, team: Team, response: Response) -> TeamResult:
     Team figures show only from `result_minimum(wave)` submitted responses, and each aspect's only from that
     many answers to it: with fewer, a person could take their own score out of the team's mean and read off
     a colleague's. The spread between the highest and lowest score is not given either: beside the mean it
-    tells whoever holds an extreme score the others' exactly.
+    tells whoever holds an extreme score the others' exactly. The page only says whether it reaches a level.
     """
     minimum = result_minimum(wave)
     frame = answers_frame(wave_ids=[wave.pk], team_ids=[team.pk])
@@ -188,6 +194,7 @@ def team_result(*, wave: Wave, team: Team, response: Response) -> TeamResult:
                 respondents=int(shown.respondents) if shown is not None else 0,
                 disagreement=bool(shown.disagreement) if shown is not None else False,
                 withheld=withheld,
+                spread=float(shown.spread) if shown is not None and pd.notna(shown.spread) else None,
             )
         )
     return TeamResult(

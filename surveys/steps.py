@@ -41,6 +41,7 @@ class FieldView:
     show_if_question: str = ""
     show_if_values: str = ""
     label: str = ""
+    heading: str = ""  # in a capability table: the column's heading, the label a stacked card shows
 
     @property
     def key(self) -> str:
@@ -147,6 +148,7 @@ def capability_rows(
             cell = cells.get(facet)
             if cell is not None:
                 cell.label = f"{name}: {heading}"
+                cell.heading = heading
             row.cells.append(cell)
         rows.append(row)
     return columns, rows, others

@@ -8,14 +8,33 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-# The strong level colours of static/assessor/app.css (--level-N-strong).
-LEVEL_COLORS = {1: "#d9623b", 2: "#d6a21e", 3: "#3f9a5c", 4: "#3a6fd0"}
+# The strong level colours of static/assessor/app.css (--level-N-strong): levels are ordered, so one hue
+# gets darker level by level, and a level reads from its lightness even without colour vision.
+LEVEL_COLORS = {1: "#d6e6f7", 2: "#8ab8de", 3: "#2c6db3", 4: "#0c2f66"}
 ASPECT_COLORS = ("#2f5fd0", "#b5589b", "#1f8a8a", "#d07a2f", "#6b5fc7")
 SERIES_COLORS = ("#2f5fd0", "#d07a2f", "#3f9a5c", "#b5589b", "#1f8a8a", "#8a6d3b", "#6b5fc7", "#b3261e")
 INK = "#1d2733"
 MUTED = "#5b6775"
 GRID = "#e3e7ed"
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+
+
+def relative_luminance(color: str) -> float:
+    """WCAG relative luminance of a "#rrggbb" colour."""
+    channels = [int(color.lstrip("#")[index : index + 2], 16) / 255 for index in (0, 2, 4)]
+    linear = [value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4 for value in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG contrast ratio between two "#rrggbb" colours, from 1 to 21."""
+    light, dark = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_color_on(background: str) -> str:
+    """Ink or white, whichever reads better on the background."""
+    return INK if contrast_ratio(INK, background) >= contrast_ratio("#ffffff", background) else "#ffffff"
 
 
 def base_layout(**overrides: Any) -> dict[str, Any]:

@@ -22,7 +22,8 @@ DELIVERY_COLORS = {
     "not_available": "#8a94a3",
 }
 WAIT_COLORS = {"hours": "#3a6fd0", "days": "#3f9a5c", "weeks": "#d6a21e", "months": "#d9623b"}
-GAP_COLORS = {1: "#d6a21e", 2: "#d07a2f", 3: "#b3261e"}
+# Gap sizes are ordered too, in a warm hue of their own so that they never read as levels.
+GAP_COLORS = {1: "#f5a55c", 2: "#d9661f", 3: "#8f3a0c"}
 LEGEND_ABOVE = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"}
 
 

@@ -20,9 +20,13 @@ from reports.charts.base import (
     empty_figure,
     level_axis,
     plot_dates,
+    text_color_on,
 )
 
 ANNOTATION_COLORS = {"event": "#b3261e", "rubric": "#6b5fc7", "wave": "#9aa5b1"}
+# (colour, dash, marker) per published benchmark line: two lines differ in all three, not in dash alone.
+BENCHMARK_STYLES = (("#1d2733", "dash", "diamond"), ("#8a5a00", "dot", "square"))
+LEVEL_TEXT_COLORS = {level: text_color_on(color) for level, color in LEVEL_COLORS.items()}
 
 
 def _team_labels(heat: pd.DataFrame) -> list[str]:
@@ -32,8 +36,19 @@ def _team_labels(heat: pd.DataFrame) -> list[str]:
     return [f"{name} ({slug})" if counts[name] > 1 else name for name, slug in zip(teams["team"], teams["slug"], strict=True)]
 
 
-def heatmap_figure(heat: pd.DataFrame, aspect_names: Mapping[str, str], level_names: Mapping[int, str]) -> go.Figure:
-    """Teams (rows) by aspects (columns), coloured by level; marks as cell text, details on hover."""
+def heatmap_figure(
+    heat: pd.DataFrame,
+    aspect_names: Mapping[str, str],
+    level_names: Mapping[int, str],
+    *,
+    team_links: Mapping[int, str] | None = None,
+) -> go.Figure:
+    """Teams (rows) by aspects (columns), coloured by level.
+
+    Each cell also says its level number and marks in a text colour picked for contrast with the fill, so
+    colour is never the only carrier; respondents and confidence are on hover and in the table below the
+    chart. `team_links` (team id to address) lets a click on a cell or a team name open the team's page.
+    """
     if heat.empty:
         return empty_figure("No teams to show.")
     aspects = list(dict.fromkeys(heat["aspect"]))
@@ -46,35 +61,52 @@ def heatmap_figure(heat: pd.DataFrame, aspect_names: Mapping[str, str], level_na
     marks = grid["marks"].reindex(index).fillna("").to_numpy(dtype=object).reshape(len(team_ids), len(aspects))
     confidence = grid["confidence_label"].reindex(index).fillna("").to_numpy(dtype=object).reshape(len(team_ids), len(aspects))
     z = [[None if np.isnan(value) else int(value) for value in row] for row in levels]
-    customdata = np.dstack([np.where(np.isnan(scores), -1, scores), respondents, confidence]).tolist()
+    names = np.vectorize(lambda level: level_names.get(int(level), "") if not np.isnan(level) else "", otypes=[object])(levels)
+    customdata = np.dstack([np.where(np.isnan(scores), -1, scores), respondents, confidence, names]).tolist()
+    columns = [aspect_names.get(aspect, aspect) for aspect in aspects]
+    rows = _team_labels(heat)
     layout = base_layout(height=max(240, 110 + 28 * len(team_ids)), margin={"l": 10, "r": 10, "t": 10, "b": 40})
-    layout["xaxis"] = axis(side="top", showgrid=False)
-    layout["yaxis"] = axis(autorange="reversed", showgrid=False)
-    trace = {
+    layout["xaxis"] = axis(side="top", showgrid=False, fixedrange=True)
+    layout["yaxis"] = axis(autorange="reversed", showgrid=False, fixedrange=True)
+    if team_links:
+        layout["meta"] = {"team_links": {label: team_links[team_id] for label, team_id in zip(rows, team_ids, strict=True)}}
+    cells = {
         "type": "heatmap",
         "z": z,
-        "x": [aspect_names.get(aspect, aspect) for aspect in aspects],
-        "y": _team_labels(heat),
-        "text": marks.tolist(),
-        "texttemplate": "%{text}",
-        "textfont": {"color": "#ffffff", "size": 14},
+        "x": columns,
+        "y": rows,
         "customdata": customdata,
-        "hovertemplate": "%{y} · %{x}<br>Level %{z}, score %{customdata[0]:.2f}<br>"
+        "hovertemplate": "%{y} · %{x}<br>Level %{z} %{customdata[3]}, score %{customdata[0]:.2f}<br>"
         "%{customdata[1]} respondents, %{customdata[2]} confidence<extra></extra>",
         "colorscale": discrete_level_scale(),
         "zmin": 0.5,
         "zmax": 4.5,
         "xgap": 2,
         "ygap": 2,
-        "colorbar": {
-            "title": {"text": "Level"},
-            "tickvals": sorted(level_names),
-            "ticktext": [f"{number} {level_names[number]}" for number in sorted(level_names)],
-            "thickness": 14,
-        },
+        # The page's legend names the levels; without a colour bar, narrow screens keep room for team names.
+        "showscale": False,
         "hoverongaps": False,
     }
-    return go.Figure(data=[trace], layout=layout)
+    labels: dict[str, list[Any]] = {"x": [], "y": [], "text": [], "color": []}
+    for row_index, row in enumerate(z):
+        for column_index, level in enumerate(row):
+            if level is None:
+                continue
+            labels["x"].append(columns[column_index])
+            labels["y"].append(rows[row_index])
+            labels["text"].append(f"{level} {marks[row_index][column_index]}".strip())
+            labels["color"].append(LEVEL_TEXT_COLORS[level])
+    text = {
+        "type": "scatter",
+        "mode": "text",
+        "x": labels["x"],
+        "y": labels["y"],
+        "text": labels["text"],
+        "textfont": {"color": labels["color"], "size": 13},
+        "hoverinfo": "skip",
+        "showlegend": False,
+    }
+    return go.Figure(data=[cells, text], layout=layout)
 
 
 def radar_figure(profile: pd.DataFrame, aspect_names: Mapping[str, str], level_names: Mapping[int, str]) -> go.Figure:
@@ -134,7 +166,9 @@ def trend_figure(
     waves = trend.drop_duplicates("wave_id")
     ticks, labels = plot_dates(waves["opens_at"]), waves["wave"].tolist()
     span = plot_dates([trend["opens_at"].min(), trend["opens_at"].max()])
-    layout = base_layout(height=140 + 115 * count, margin={"l": 130, "r": 20, "t": 75, "b": 50}, hovermode="closest")
+    layout = base_layout(height=150 + 115 * count, margin={"l": 130, "r": 20, "t": 85, "b": 50}, hovermode="closest")
+    # The legend sits at the very top of the figure, above the numbered annotations and the first panel's title.
+    layout["legend"] = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top"}
     data: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []
     for index, aspect in enumerate(aspects):
@@ -168,6 +202,7 @@ def trend_figure(
             }
         )
         for number, benchmark in enumerate(benchmarks):
+            style = BENCHMARK_STYLES[number % len(BENCHMARK_STYLES)]
             mean = benchmark.mean_level(aspect)
             data.append(
                 {
@@ -177,8 +212,9 @@ def trend_figure(
                     "name": f"{benchmark.label}, average level",
                     "legendgroup": benchmark.key,
                     "showlegend": index == 0,
-                    "mode": "lines",
-                    "line": {"color": MUTED, "dash": ("dash", "dot")[number % 2], "width": 1.5},
+                    "mode": "lines+markers",
+                    "line": {"color": style[0], "dash": style[1], "width": 1.5},
+                    "marker": {"symbol": style[2], "size": 9, "color": style[0]},
                     "hovertemplate": f"{benchmark.label}: average level {mean:.2f}<extra></extra>",
                     "xaxis": f"x{suffix}",
                     "yaxis": f"y{suffix}",
@@ -223,7 +259,13 @@ def distribution_figure(
         return empty_figure("No team has a level in this wave yet.")
     aspects = list(aspect_names)
     sources = [label, *[benchmark.label for benchmark in benchmarks]]
-    categories = [[aspect_names[a] for a in aspects for _ in sources], [s for _ in aspects for s in sources]]
+    # Alone, each row is an aspect; beside benchmarks, rows are grouped by aspect and each says its source.
+    categories: list[Any] = (
+        [[aspect_names[a] for a in aspects for _ in sources], [s for _ in aspects for s in sources]]
+        if benchmarks
+        else [aspect_names[a] for a in aspects]
+    )
+    row_count = len(aspects) * len(sources)
     shares_of = distribution.set_index(["aspect", "level"])["share"].to_dict()
     data = []
     for level in sorted(level_names):
@@ -238,11 +280,11 @@ def distribution_figure(
                 "x": shares,
                 "name": f"{level} {level_names[level]}",
                 "orientation": "h",
-                "marker": {"color": LEVEL_COLORS[level]},
+                "marker": {"color": LEVEL_COLORS[level], "line": {"color": "#ffffff", "width": 1}},
                 "hovertemplate": "%{y}: %{x:.1f}%<extra>" + f"Level {level}" + "</extra>",
             }
         )
-    layout = base_layout(height=120 + 34 * len(categories[0]), barmode="stack", margin={"l": 10, "r": 20, "t": 40, "b": 40})
+    layout = base_layout(height=120 + 34 * row_count, barmode="stack", margin={"l": 10, "r": 20, "t": 40, "b": 40})
     layout["legend"] = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"}
     layout["xaxis"] = axis(range=[0, 100], ticksuffix="%", title={"text": "Share at each level"})
     layout["yaxis"] = axis(autorange="reversed")

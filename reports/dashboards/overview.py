@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
+from django.urls import reverse
 
 from reports.charts.maturity import heatmap_figure
 from reports.dashboards import ChartBlock, PageNotFound, pick_wave
@@ -126,7 +127,12 @@ def overview_data(scope: Scope, filters: OverviewFilters, *, now: datetime, per_
         ChartBlock(
             key="heatmap",
             title="Teams by aspect",
-            figure=heatmap_figure(page_heat, words.aspects, words.levels),
+            figure=heatmap_figure(
+                page_heat,
+                words.aspects,
+                words.levels,
+                team_links={int(team_id): reverse("reports:team", args=[int(team_id)]) for team_id in page_ids},
+            ),
             table=heat,
             columns=heatmap_columns(),
             description="Colour is the team's level on each aspect; marks flag what needs a closer look.",

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from assessor.models import Team
+from assessor.scoring.agreement import agreement
 from assessor.scoring.targets import next_steps
 from assessor.selectors import model_cells
 from reports.charts.maturity import radar_figure, trend_figure
@@ -51,20 +52,33 @@ HISTORY_TABLE = (
     Column("respondents", "Respondents", "int"),
 )
 EVIDENCE_COLUMNS = (
-    Column("aspect", "Aspect"),
-    Column("level", "Level", "level"),
-    Column("direction", "Direction"),
+    Column("aspect_name", "Aspect"),
+    Column("finding", "Finding"),
     Column("explanation", "What was seen"),
     Column("observed_at", "Observed", "date"),
     Column("rule_key", "Rule"),
     Column("signal_ids", "Signals"),
 )
+DIRECTION_WORDS = {"supports": "Supports", "contradicts": "Argues against"}
 STATUS_LABELS = {
     "agree": "Evidence agrees",
     "over_claim": "Claims more than the evidence shows",
     "under_claim": "Evidence shows more than claimed",
     "no_evidence": "No evidence yet",
 }
+
+
+def finding(direction: str, level: Any) -> str:
+    """What an evidence item says, in the words of the aspect cards: "Supports level 3"."""
+    verb = DIRECTION_WORDS.get(direction, direction.replace("_", " ").capitalize())
+    return f"{verb} level {int(level)}" if pd.notna(level) else verb
+
+
+def _worded(table: pd.DataFrame, aspect_names: dict[str, str]) -> pd.DataFrame:
+    return table.assign(
+        aspect_name=table["aspect"].map(lambda key: aspect_names.get(key, key)),
+        finding=[finding(direction, level) for direction, level in zip(table["direction"], table["level"], strict=True)],
+    )
 
 
 def team_data(scope: Scope, team: Team, *, wave_id: int | None, now: datetime) -> TeamPage:
@@ -95,7 +109,11 @@ def team_data(scope: Scope, team: Team, *, wave_id: int | None, now: datetime) -
         card["level_name"] = words.levels.get(card["level"] or 0, "")
         card["target_name"] = words.levels.get(card["target_level"] or 0, "")
         card["next_step"] = next_steps(card["aspect"], card["level"], cells)
-        card["evidence"] = items.get(card["aspect"], [])
+        evidence_items = items.get(card["aspect"], [])
+        card["evidence"] = [{**item, "finding": finding(item["direction"], item["level"])} for item in evidence_items]
+        card["agreement"] = agreement(
+            respondents=int(card["respondents"] or 0), spread=card["spread"], disagreement=bool(card["disagreement"])
+        )
         page.cards.append(card)
     page.blocks.append(
         ChartBlock(
@@ -130,7 +148,7 @@ def team_data(scope: Scope, team: Team, *, wave_id: int | None, now: datetime) -
             key="evidence",
             title="Evidence items",
             figure=None,
-            table=evidence_table(evidence),
+            table=_worded(evidence_table(evidence), words.aspects),
             columns=EVIDENCE_COLUMNS,
             description="Everything the collectors found for this team, with the signals behind each item.",
         )

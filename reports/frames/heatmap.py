@@ -20,13 +20,14 @@ class Mark:
     column: str
     symbol: str
     meaning: str
+    label: str  # a few words, read out in place of the symbol
 
 
 MARKS = (
-    Mark("disagreement", "!", "the team's respondents disagree with each other"),
-    Mark("over_claim", "▲", "the claim is above what the evidence shows"),
-    Mark("low_confidence", "?", "low confidence (few respondents, wide spread, or little or old evidence)"),
-    Mark("unverified", "*", "claimed well above the team's own Measurement level"),
+    Mark("disagreement", "!", "the team's respondents disagree with each other", "respondents disagree"),
+    Mark("over_claim", "▲", "the claim is above what the evidence shows", "claims more than the evidence shows"),
+    Mark("low_confidence", "?", "low confidence (few respondents, wide spread, or little or old evidence)", "low confidence"),
+    Mark("unverified", "*", "claimed well above the team's own Measurement level", "above its own Measurement level"),
 )
 
 HEATMAP_COLUMNS = [
@@ -129,7 +130,9 @@ def heatmap_rows(heat: pd.DataFrame) -> list[dict[str, Any]]:
                 "level": None if pd.isna(level) else int(level),
                 "score": None if pd.isna(record["score"]) else float(record["score"]),
                 "respondents": None if pd.isna(record["respondents"]) else int(record["respondents"]),
+                "confidence": record["confidence_label"] if isinstance(record["confidence_label"], str) else "",
                 "marks": record["marks"],
+                "mark_labels": [mark.label for mark in MARKS if record[mark.column]],
             }
         )
     for row in rows:

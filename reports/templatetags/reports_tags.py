@@ -10,13 +10,22 @@ from reports.tables import display
 
 register = template.Library()
 
-# The light level colours of static/assessor/app.css, inlined because many email clients drop stylesheets.
+# Light level colours for e-mails, inlined because many email clients drop stylesheets.
 LEVEL_BACKGROUNDS = {1: "#fde8e1", 2: "#fff3d6", 3: "#e3f1e6", 4: "#dde9fb"}
 
 
 @register.filter
 def level_background(level: Any) -> str:
     return LEVEL_BACKGROUNDS.get(level, "#ffffff") if isinstance(level, int) else "#ffffff"
+
+
+@register.filter
+def lookup(mapping: Any, key: Any) -> Any:
+    """mapping[key], or "" when it is not there (level names by number, for instance)."""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""
 
 
 @register.filter

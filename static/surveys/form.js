@@ -189,7 +189,19 @@
     });
   });
 
+  // An error-summary link puts the keyboard in the first input of its question, with the question in view.
   var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
+  if (summary) {
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a[href^='#']") : null;
+      var input = link ? document.getElementById(link.getAttribute("href").slice(1)) : null;
+      if (!input) { return; }
+      event.preventDefault();
+      var question = input.closest("[data-question]") || input;
+      question.scrollIntoView({ block: "start" });
+      input.focus({ preventScroll: true });
+    });
+    summary.focus();
+  }
   applyRouting();
 }());

@@ -93,11 +93,20 @@ def _missing_summary(token: str, spec: InstrumentSpec, sections: list[SectionSpe
     numbers = {section.key: index for index, section in enumerate(sections, start=1)}
     return [
         {
-            "href": f"{step_url(token, question.section)}#{dom_id(question.key)}",
+            "href": f"{step_url(token, question.section)}#{first_control_id(spec, question)}",
             "text": f"Step {numbers.get(question.section, '?')}: {question.text} {_required_message(question)}",
         }
         for question in missing
     ]
+
+
+def first_control_id(spec: InstrumentSpec, question: QuestionSpec) -> str:
+    """The id of the question's first input, where an error-summary link takes the person (not its wrapper)."""
+    section = spec.section(question.section)
+    as_select = question.capability is not None and question.qtype == "single_choice"
+    if question.qtype in ("text", "number") or (as_select and section is not None and section.layout == "capability_table"):
+        return f"{dom_id(question.key)}-input"
+    return f"{dom_id(question.key)}-1"
 
 
 def _required_message(question: QuestionSpec) -> str:
@@ -144,7 +153,7 @@ def _render_step(
         summary = []
         for key, message in errors.items():
             question = spec.question(key)
-            href = f"#{dom_id(key)}" if question else "#survey-form"
+            href = f"#{first_control_id(spec, question)}" if question else "#survey-form"
             summary.append({"href": href, "text": f"{question.text} {message}" if question else message})
     answered, total = progress(spec, role, values)
     context = _base_context(token, invitation, response)

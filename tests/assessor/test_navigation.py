@@ -38,3 +38,11 @@ def test_the_start_page_leads_signed_in_people_to_the_dashboard(client):
     response = client.get("/")
     assert b'href="/dashboard/"' in response.content
     assert b"Open the admin" not in response.content
+
+
+def test_only_the_closest_item_is_marked_on_a_page_under_another(client):
+    client.force_login(User.objects.create_user("reader"))
+    response = client.get("/dashboard/trends/")
+    current = [item["label"] for item in response.context["nav_items"] if item["current"]]
+    assert current == ["Trends"]
+    assert b'<a href="/dashboard/" aria-current="page">' not in response.content

@@ -2,6 +2,7 @@ import pandas as pd
 
 from assessor.scoring.cooperation import cooperation_matrix
 from reports.benchmarks import load_benchmarks
+from reports.charts.base import LEVEL_COLORS, contrast_ratio, relative_luminance
 from reports.charts.gaps import delivery_figure, demand_supply_figure, perception_figure, target_gap_figure, wait_figure
 from reports.charts.maturity import distribution_figure, heatmap_figure, radar_figure, trend_figure
 from reports.conf import DATA
@@ -21,14 +22,36 @@ VOL4 = load_benchmarks(DATA / "benchmarks" / "state-of-platform-engineering.yaml
 def test_the_heat_map_holds_one_row_per_team_with_levels_marks_and_gaps():
     heat = heatmap_frame(scores(score(1, "investment", 2.6, status="over_claim"), score(2, "adoption", 3.9)), TEAMS, ASPECTS)
 
-    trace = heatmap_figure(heat, NAMES, LEVEL_NAMES).data[0]
+    trace, labels = heatmap_figure(heat, NAMES, LEVEL_NAMES).data
 
     assert list(trace.y) == ["Platform", "Checkout"]
     assert list(trace.x) == [NAMES[a] for a in ASPECTS]
     assert list(trace.z[0]) == [None, 4, None, None, None]
     assert trace.z[1][0] == 3
-    assert trace.text[1][0] == "▲"
+    cells = list(zip(labels.x, labels.y, labels.text, strict=True))
+    assert cells == [("Adoption", "Platform", "4"), ("Investment", "Checkout", "3 ▲")]
     assert (trace.zmin, trace.zmax) == (0.5, 4.5)
+
+
+def test_heat_map_levels_get_lighter_to_darker_colours_with_readable_text_in_each_cell():
+    levels = zip(ASPECTS, (1, 2, 3, 4, 4), strict=True)
+    heat = heatmap_frame(scores(*(score(1, aspect, level) for aspect, level in levels)), TEAMS, ASPECTS)
+
+    labels = heatmap_figure(heat, NAMES, LEVEL_NAMES).data[1]
+
+    luminance = [relative_luminance(LEVEL_COLORS[level]) for level in (1, 2, 3, 4)]
+    assert luminance == sorted(luminance, reverse=True)
+    assert all(contrast_ratio(LEVEL_COLORS[a], LEVEL_COLORS[a + 1]) >= 1.5 for a in (1, 2, 3))
+    for text, color in zip(labels.text, labels.textfont.color, strict=True):
+        assert contrast_ratio(color, LEVEL_COLORS[int(text[0])]) >= 4.5, (text, color)
+
+
+def test_a_heat_map_with_team_links_names_the_page_of_each_row():
+    heat = heatmap_frame(scores(score(1, "investment", 2.0)), TEAMS, ASPECTS)
+
+    figure = heatmap_figure(heat, NAMES, LEVEL_NAMES, team_links={1: "/dashboard/teams/1/", 2: "/dashboard/teams/2/"})
+
+    assert figure.layout.meta["team_links"] == {"Platform": "/dashboard/teams/2/", "Checkout": "/dashboard/teams/1/"}
 
 
 def test_the_radar_closes_each_line_and_leaves_gaps_where_a_value_is_missing():
@@ -92,6 +115,18 @@ def test_the_benchmark_overlay_is_labelled_with_source_and_year_at_its_average_l
     assert [trace.showlegend for trace in overlay].count(True) == 1
 
 
+def test_two_benchmark_lines_differ_in_colour_dash_and_marker_and_the_legend_sits_above_the_panels():
+    second = load_benchmarks(DATA / "benchmarks" / "state-of-platform-engineering.yaml")[1]
+
+    figure = trend_figure(trend(), NAMES, LEVEL_NAMES, benchmarks=[VOL4, second])
+
+    first_line, second_line = [trace for trace in figure.data if trace.showlegend]
+    assert first_line.line.color != second_line.line.color
+    assert first_line.line.dash != second_line.line.dash
+    assert first_line.marker.symbol != second_line.marker.symbol
+    assert (figure.layout.legend.yref, figure.layout.legend.y, figure.layout.legend.yanchor) == ("container", 1, "top")
+
+
 def test_the_distribution_stacks_our_shares_beside_the_published_ones():
     distribution = level_distribution(scores(score(1, "investment", 1.0), score(2, "investment", 2.0)), ASPECTS)
 
@@ -102,6 +137,14 @@ def test_the_distribution_stacks_our_shares_beside_the_published_ones():
     assert list(level_one.y[1][:2]) == ["Our teams", VOL4.label]
     assert list(level_one.x[:2]) == [50.0, 13.1]
     assert [trace.name for trace in figure.data] == ["1 Provisional", "2 Operational", "3 Scalable", "4 Optimizing"]
+
+
+def test_the_distribution_alone_labels_each_row_once_by_its_aspect():
+    distribution = level_distribution(scores(score(1, "investment", 1.0), score(2, "investment", 2.0)), ASPECTS)
+
+    figure = distribution_figure(distribution, NAMES, LEVEL_NAMES, label="Our teams")
+
+    assert list(figure.data[0].y) == [NAMES[a] for a in ASPECTS]
 
 
 def test_perception_bars_show_each_providers_gap_and_only_the_widest_ones():
@@ -154,6 +197,7 @@ def test_target_gaps_are_counted_per_aspect_and_gap_size():
 
     assert (one.name, list(one.y)) == ("1 level below target", [1, 0, 0, 0, 0])
     assert (two.name, list(two.y)) == ("2 levels below target", [1, 0, 0, 0, 0])
+    assert not {one.marker.color, two.marker.color} & set(LEVEL_COLORS.values())
 
 
 def test_an_empty_chart_says_why_it_is_empty():

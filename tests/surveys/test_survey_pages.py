@@ -71,7 +71,7 @@ def test_a_missing_required_answer_keeps_the_person_on_the_step_with_messages(cl
     page = post_step(client, invitation, "about", {"about.team_size": "size_1_5"})
     html = page.content.decode()
     assert page.status_code == 200
-    assert 'class="error-summary"' in html and 'href="#q-about-tenure"' in html
+    assert 'class="error-summary"' in html and 'href="#q-about-tenure-1"' in html
     assert 'id="q-about-tenure-error"' in html and "Choose an answer." in html
     assert answer_values(Response.objects.get()) == {"about.team_size": "size_1_5"}
 
@@ -125,7 +125,7 @@ def test_submitting_with_required_answers_missing_links_to_their_step(client, in
     invitation = invite()
     page = post_step(client, invitation, "feedback", {"feedback.satisfaction": "8"}, action="submit")
     html = page.content.decode()
-    assert "There is a problem" in html and "/step/about/#q-about-team_size" in html
+    assert "There is a problem" in html and "/step/about/#q-about-team_size-1" in html
     assert Response.objects.get().status == "draft"
     assert answer_values(Response.objects.get()) == {"feedback.satisfaction": 8}
 
@@ -301,8 +301,16 @@ def test_the_spread_is_not_shown_beside_the_mean(client, invite):
     colleague_submits(invite, "dedicated_team")
     colleague_submits(invite, "dedicated_team")
     html = client.get(url(mine, "result/")).content.decode()
-    assert investment_row(html) == "1.00 - 1.67 2. Operational 3 Close views"
+    assert investment_row(html) == "1.00 - 1.67 2. Operational 3 Views differ"  # a level apart: worded, not measured
     assert "spread" not in html.lower().split("<main", 1)[1].split("aspects are scored separately")[0]
+
+
+def test_close_views_means_scores_less_than_a_level_apart(client, invite):
+    mine = colleague_submits(invite, "dedicated_team")
+    colleague_submits(invite, "dedicated_team")
+    colleague_submits(invite, "dedicated_team")
+    html = client.get(url(mine, "result/")).content.decode()
+    assert investment_row(html) == "2.00 - 2.00 2. Operational 3 Close views"
 
 
 def test_the_minimum_is_a_setting(client, invite, settings):
