@@ -24,7 +24,7 @@ from assessor.access import AnyUser, visibility
 from assessor.models import Consumption, Organization, Team
 from assessor.scoring.frames import ANSWER_COLUMNS
 from assessor.scoring.rubric import load_rubric
-from collectors.selectors import current_signals_frame, evidence_frame, evidenced_capabilities_frame
+from collectors.selectors import current_signals_frame, evidence_frame, evidenced_capabilities_frame, signal_history_frame
 from reports import conf
 from reports.frames import ANNOTATION_COLUMNS, HISTORY_COLUMNS, PARTICIPATION_COLUMNS, TEAM_COLUMNS, WAVE_COLUMNS
 from reports.frames.cooperation import FREE_TEXT_KINDS
@@ -344,3 +344,9 @@ def practice_signals(scope: Scope, keys: Iterable[str]) -> pd.DataFrame:
 def evidenced_capabilities(scope: Scope) -> pd.DataFrame:
     """Capabilities that collected evidence shows the scope's teams provide."""
     return evidenced_capabilities_frame(team_ids=scope.team_ids)
+
+
+def delivery_signals(scope: Scope, keys: Iterable[str]) -> pd.DataFrame:
+    """Current and earlier delivery signals of the scope's teams (see `signal_history_frame`). Signals describe
+    systems, not respondents, so no anonymity rule applies to them. Two queries."""
+    return signal_history_frame(team_ids=scope.team_ids, keys=keys)
