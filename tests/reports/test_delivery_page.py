@@ -143,3 +143,31 @@ def test_bad_filters_are_a_4xx(world):
     assert client.get("/dashboard/delivery/?org=acme&team=999999").status_code == 404
     assert client.get("/dashboard/delivery/?org=acme&download=nope").status_code == 404
     assert client.get("/api/v1/orgs/acme/reports/delivery/?team=abc").status_code == 400
+
+
+def test_the_page_and_the_api_do_the_same_number_of_queries_for_more_teams(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world["admin"])
+
+    def counts():
+        found = []
+        for path in ("/dashboard/delivery/?org=acme", "/api/v1/orgs/acme/reports/delivery/"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            found.append(len(queries))
+        return found
+
+    before = counts()
+    for index in range(5):
+        team = world["teams"][0].organization.teams.create(name=f"More {index}", slug=f"more-{index}", kind="application")
+        repository = Repository.objects.create(team=team, name=f"more-{index}")
+        _collect(
+            repository,
+            delivery_signals(
+                "releases", [DeliveryEvent(timezone.now() - timedelta(days=3))], now=timezone.now(), endpoint="GET /releases"
+            ),
+            now=timezone.now(),
+        )
+    assert counts() == before
