@@ -36,6 +36,7 @@ from collectors.detect import DetectorsFileError, load_detectors
 from collectors.models.evidence import Aspect as EvidenceAspect
 from collectors.rules import RulesFileError, load_rules
 from reports.benchmarks import BenchmarkFileError, load_benchmarks
+from reports.frames.delivery import BandsFileError, read_bands
 from surveys import instruments
 from surveys.demo_answers import read_demo_data
 from surveys.instruments import InstrumentError, read_instrument_file
@@ -110,6 +111,13 @@ KINDS = {
             _bundled("collectors/data/cluster-capabilities-*.yaml"),
             PROJECT_ROOT / "collectors/data/cluster-capabilities.schema.json",
             load_catalog,
+        ),
+        Kind(
+            "delivery bands",
+            _bundled("reports/data/delivery/dora-bands-*.yaml"),
+            PROJECT_ROOT / "reports/data/delivery/dora-bands.schema.json",
+            read_bands,
+            BandsFileError,
         ),
         Kind(
             "benchmarks",
