@@ -12,7 +12,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessor.models import Membership, Repository
@@ -146,9 +148,6 @@ def test_bad_filters_are_a_4xx(world):
 
 
 def test_the_page_and_the_api_do_the_same_number_of_queries_for_more_teams(world):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = client_for(world["admin"])
 
     def counts():
