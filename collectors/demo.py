@@ -22,8 +22,10 @@ from collectors import conf
 from collectors.demo_files import files_for
 from collectors.git import LocalRepository
 from collectors.models import CollectionRun
+from collectors.models.runs import Collector
+from collectors.records import Outcome, SignalRecord
 from collectors.selectors import evidence_frame
-from collectors.services import source_collect
+from collectors.services import run_opened, run_record, source_collect
 
 SNAPSHOT = conf.DATA / "demo-cluster-snapshot.json"
 DEMO_CLUSTER = "prod-eu-1"
@@ -71,6 +73,17 @@ HISTORIES = {
     "billing": History(26, 100, reverts=4),
     "analytics": History(8, 200, ends_days_ago=220, authors=1),
 }
+
+
+# Delivery figures the demo's pipelines push, one push every three weeks, oldest first: deploys a week, lead
+# time (hours), change failure rate, time to restore (hours). Local scans alone give deploy frequency only.
+PUSHED_DELIVERY = {
+    "checkout": ((3, 60, 0.2, 30), (5, 40, 0.14, 10), (8, 22, 0.09, 3), (12, 14, 0.04, 0.8)),
+    "catalog": ((0.8, 200, 0.25, 90), (1, 170, 0.2, 60), (1.5, 120, 0.15, 30), (2, 90, 0.12, 20)),
+    "billing": ((0.2, 900, 0.5, 400), (0.25, 800, 0.45, 300), (0.3, 700, 0.4, 200), (0.5, 500, 0.3, 150)),
+}
+PUSH_ENDPOINT = "POST /api/v1/evidence/"
+PUSHED_KEYS = ("ci.deploys_per_week", "ci.lead_time_hours", "ci.change_failure_rate", "ci.time_to_restore_hours")
 
 
 @dataclass(frozen=True)
@@ -226,9 +239,28 @@ def seed(organization: Organization, stdout: TextIO) -> None:
         for source in sources
         for run in source_collect(source=source, trigger=CollectionRun.Trigger.DEMO, raise_retryable=False)
     ]
+    pushes = push_delivery(repositories, today)
     failed = sum(1 for run in runs if run.status == CollectionRun.Status.FAILED)
     evidence = len(evidence_frame(team_ids=Team.objects.filter(organization=organization).values_list("pk", flat=True)))
     stdout.write(
         f"Demo evidence: {created} git repositories created, {len(runs)} collection runs ({failed} failed), "
-        f"{sum(run.signal_count for run in runs)} signals, {evidence} current evidence items."
+        f"{sum(run.signal_count for run in runs)} signals, {evidence} current evidence items, "
+        f"{pushes} delivery pushes from CI."
     )
+
+
+def push_delivery(repositories: Sequence[Repository], today: datetime) -> int:
+    """Push the demo's delivery figures as CI would, each push dated in the past so the page has a history."""
+    pushes = 0
+    for repo in repositories:
+        history = PUSHED_DELIVERY.get(repo.team.slug, ())
+        for index, figures in enumerate(history):
+            at = today - timedelta(days=21 * (len(history) - 1 - index))
+            records = tuple(
+                SignalRecord(key, value, detail={"pipeline": {"name": "deploy"}}, endpoint=PUSH_ENDPOINT, observed_at=at)
+                for key, value in zip(PUSHED_KEYS, figures, strict=True)
+            )
+            with run_opened(source=repo, collector=Collector.CI, trigger=CollectionRun.Trigger.DEMO) as run:
+                run_record(run=run, source=repo, outcome=Outcome(signals=records, complete=False))
+            pushes += 1
+    return pushes

@@ -144,3 +144,15 @@ def recent_runs(organization: Organization, *, limit: int = 30) -> list[Collecti
     for run in runs:  # what was skipped names namespaces and files from outside; see _readable
         run.skipped, run.notes = readable(run.skipped), readable(run.notes)
     return runs
+
+
+def signal_history_frame(*, team_ids: Iterable[int], keys: Iterable[str]) -> pd.DataFrame:
+    """Every stored observation of these keys for these teams, with `current` marking the latest ones:
+    team_id, key, value, detail, subject, observed_at, current. Two queries."""
+    signals = Signal.objects.filter(team_id__in=list(team_ids), key__in=list(keys))
+    current = set(signals.current().values_list("id", flat=True))
+    rows = signals.order_by("observed_at", "id").values_list("id", "team_id", "key", "value", "detail", "subject", "observed_at")
+    columns = ["team_id", "key", "value", "detail", "subject", "observed_at", "current"]
+    return pd.DataFrame(
+        [(t, k, readable(v), readable(d), s, at, id_ in current) for id_, t, k, v, d, s, at in rows], columns=columns
+    )

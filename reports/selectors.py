@@ -24,7 +24,7 @@ from assessor.access import AnyUser, visibility
 from assessor.models import Consumption, Organization, Team
 from assessor.scoring.frames import ANSWER_COLUMNS
 from assessor.scoring.rubric import load_rubric
-from collectors.selectors import current_signals_frame, evidence_frame, evidenced_capabilities_frame
+from collectors.selectors import current_signals_frame, evidence_frame, evidenced_capabilities_frame, signal_history_frame
 from reports import conf
 from reports.frames import ANNOTATION_COLUMNS, HISTORY_COLUMNS, PARTICIPATION_COLUMNS, TEAM_COLUMNS, WAVE_COLUMNS
 from reports.frames.cooperation import FREE_TEXT_KINDS
@@ -376,3 +376,9 @@ def free_text_review(scope: Scope, *, wave_id: int) -> tuple[pd.DataFrame, pd.Da
     return texts, pd.DataFrame(
         list(tags.order_by("answer_id", "start", "pk").values_list(*FREE_TEXT_TAG_FIELDS)), columns=tag_columns
     )
+
+
+def delivery_signals(scope: Scope, keys: Iterable[str]) -> pd.DataFrame:
+    """Current and earlier delivery signals of the scope's teams (see `signal_history_frame`). Signals describe
+    systems, not respondents, so no anonymity rule applies to them. Two queries."""
+    return signal_history_frame(team_ids=scope.team_ids, keys=keys)

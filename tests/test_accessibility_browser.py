@@ -213,7 +213,10 @@ def test_every_page_passes_axe_and_fits_narrow_screens(new_page, live_server, de
     assert problems == []
 
     overflow = {}
-    for viewport, names in ((PHONE, ("overview", "team", "gaps", "trends", "practices")), (ZOOMED, ("invitations", "waves", "overview"))):
+    for viewport, names in (
+        (PHONE, ("overview", "team", "gaps", "trends", "practices")),
+        (ZOOMED, ("invitations", "waves", "overview")),
+    ):
         page.set_viewport_size(viewport)
         for name in names:
             page.goto(f"{base}{pages[name]}")

@@ -19,8 +19,10 @@ from assessor.scoring.cooperation import COOPERATION_COLUMNS
 from assessor.scoring.frames import ASPECTS
 from reports.api.rows import records
 from reports.dashboards import PageNotFound
+from reports.dashboards.delivery import delivery_data
 from reports.dashboards.gaps import gaps_data
 from reports.dashboards.practices import practices_data
+from reports.frames.delivery import METRICS as DELIVERY_METRICS
 from reports.frames.gaps import PERCEPTION_TABLE_COLUMNS, TARGET_GAP_COLUMNS
 from reports.frames.practices import COMPARISON_COLUMNS as COMPARISON_FIELDS
 from reports.frames.trends import SCOPES, TREND_COLUMNS, trend_frame
@@ -249,3 +251,66 @@ class PracticesReport(OrganizationView):
             "domains": _rows(page.domains, ["capability", "name", "teams_needing", "unmet_or_slow", "share"]),
         }
         return Response(PracticesReportOut(report).data)
+
+
+class DeliveryFilter(serializers.Serializer):
+    team = id_field(required=False, help_text="One team's figures; every team the reader may see by default.")
+
+
+class DeliveryBandsOut(serializers.Serializer):
+    version = serializers.CharField()
+    year = serializers.IntegerField(help_text="The year of the DORA research the bands come from.")
+    source = serializers.CharField()
+    url = serializers.CharField()
+
+
+class DeliveryMetricOut(serializers.Serializer):
+    team_id = serializers.IntegerField()
+    team = serializers.CharField()
+    subject = serializers.CharField(help_text="The repository the figure was collected for.")
+    metric = serializers.ChoiceField(choices=DELIVERY_METRICS)
+    value = serializers.FloatField(allow_null=True, help_text="Null when this source cannot measure the metric.")
+    basis = serializers.CharField(help_text="What counted as a deploy: deployments, deploy_workflow_runs, releases, "
+                                  "tags, merges, or ci when pushed from a pipeline.")  # fmt: skip
+    basis_label = serializers.CharField()
+    band = serializers.CharField(help_text="elite, high, medium or low; empty when there is no figure.")
+    band_label = serializers.CharField()
+    observed_at = serializers.DateTimeField(allow_null=True)
+
+
+class DeliveryPointOut(serializers.Serializer):
+    team_id = serializers.IntegerField()
+    subject = serializers.CharField()
+    metric = serializers.ChoiceField(choices=DELIVERY_METRICS)
+    basis = serializers.CharField()
+    observed_at = serializers.DateTimeField()
+    value = serializers.FloatField()
+
+
+class DeliveryReportOut(serializers.Serializer):
+    bands = DeliveryBandsOut()
+    metrics = DeliveryMetricOut(many=True)
+    history = DeliveryPointOut(many=True)
+
+
+class DeliveryReport(OrganizationView):
+    @extend_schema(
+        tags=TAG,
+        parameters=[DeliveryFilter],
+        responses=DeliveryReportOut,
+        summary="Deployment frequency, lead time, change failure rate and time to restore per team, with DORA bands",
+    )
+    def get(self, request: Request, org: str) -> Response:
+        filters = self.filters(DeliveryFilter)
+        scope = scope_for(request.user, self.organization)
+        try:
+            page = delivery_data(scope, team_id=filters.get("team"))
+        except PageNotFound as exc:
+            raise NotFound(str(exc)) from exc
+        bands = page.bands
+        report = {
+            "bands": {"version": bands.version, "year": bands.year, "source": bands.source, "url": bands.source_url},
+            "metrics": _rows(page.metrics, [field for field in DeliveryMetricOut().fields]),
+            "history": _rows(page.history, [field for field in DeliveryPointOut().fields]),
+        }
+        return Response(DeliveryReportOut(report).data)

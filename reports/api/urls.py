@@ -11,6 +11,7 @@ urlpatterns = [
     path(ORG + "reports/gaps/", reports.GapReport.as_view(), name="report-gaps"),
     path(ORG + "reports/trends/", reports.TrendReport.as_view(), name="report-trends"),
     path(ORG + "reports/practices/", reports.PracticesReport.as_view(), name="report-practices"),
+    path(ORG + "reports/delivery/", reports.DeliveryReport.as_view(), name="report-delivery"),
     path("export/tag/", exports.TagExport.as_view(), name="export-tag"),
     path("export/tag/schema/", exports.TagExportSchema.as_view(), name="export-tag-schema"),
     path("export/tag/preview/", exports.ReleasePreview.as_view(), name="export-tag-preview"),

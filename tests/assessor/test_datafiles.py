@@ -36,6 +36,7 @@ from collectors.detect import DetectorsFileError, load_detectors
 from collectors.models.evidence import Aspect as EvidenceAspect
 from collectors.rules import RulesFileError, load_rules
 from reports.benchmarks import BenchmarkFileError, load_benchmarks
+from reports.frames.delivery import BandsFileError, read_bands
 from reports.practices import PracticeFileError, read_practices
 from surveys import instruments
 from surveys.demo_answers import read_demo_data
@@ -118,6 +119,13 @@ KINDS = {
             PROJECT_ROOT / "reports/data/practices/practices.schema.json",
             read_practices,
             PracticeFileError,
+        ),
+        Kind(
+            "delivery bands",
+            _bundled("reports/data/delivery/dora-bands-*.yaml"),
+            PROJECT_ROOT / "reports/data/delivery/dora-bands.schema.json",
+            read_bands,
+            BandsFileError,
         ),
         Kind(
             "benchmarks",
