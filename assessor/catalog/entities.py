@@ -126,14 +126,17 @@ def _annotations(entity: dict[str, Any]) -> dict[str, Any]:
 def _targets(entity: dict[str, Any], key: str, default_kind: str) -> list[str]:
     """The refs under spec[key] (one or a list) and in `relations`, as full refs."""
     value = _spec(entity).get(key)
-    texts = [value] if isinstance(value, str) else [item for item in value or [] if isinstance(item, str)]
+    listed = value if isinstance(value, list) else []
+    texts = [value] if isinstance(value, str) else [item for item in listed if isinstance(item, str)]
+    texts = [text for text in texts if text.strip()]
     refs = [parse_ref(text, default_kind=default_kind) for text in texts]
     relation_types = {name for name, spec_key in _RELATION_TYPES.items() if spec_key == key}
     relation_types |= {"ownedBy"} if key == "owner" else set()
     relation_types |= {"memberOf"} if key == "memberOf" else set()
     relation_types |= {"childOf"} if key == "parent" else set()
     relation_types |= {"parentOf"} if key == "children" else set()
-    for relation in entity.get("relations") or []:
+    relations = entity.get("relations")
+    for relation in relations if isinstance(relations, list) else []:
         if isinstance(relation, dict) and relation.get("type") in relation_types and relation.get("targetRef"):
             refs.append(parse_ref(str(relation["targetRef"]), default_kind=default_kind))
     return sorted(set(refs))
@@ -145,7 +148,8 @@ def _checked(documents: list[Any]) -> tuple[dict[str, dict[str, Any]], list[str]
     for number, document in enumerate(documents, start=1):
         if document is None:
             continue
-        if not isinstance(document, dict) or not isinstance((document.get("metadata") or {}).get("name"), str):
+        metadata = document.get("metadata") if isinstance(document, dict) else None
+        if not isinstance(metadata, dict) or not isinstance(metadata.get("name"), str) or not metadata["name"]:
             errors.append(f"entity #{number}: not an entity with kind and metadata.name")
             continue
         try:
@@ -282,7 +286,7 @@ def plan_catalog(documents: list[Any], *, rules: KindRules) -> CatalogPlan:
                     links[(consumer, provider)].extend(item for item in entry if item not in links[(consumer, provider)])
 
     if errors:
-        raise CatalogInvalid(errors)
+        raise CatalogInvalid(sorted(errors))
     return CatalogPlan(
         groups=groups,
         teams=teams,
