@@ -7,8 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.text import slugify
-
 from assessor.catalog.refs import entity_ref, parse_ref, ref_kind, ref_name
 
 KINDS = ("application", "platform", "infrastructure")
@@ -192,7 +190,7 @@ def plan_catalog(documents: list[Any], *, rules: KindRules) -> CatalogPlan:
         return [target for target in found if target in entities]
 
     group_refs = [ref for ref in entities if ref_kind(ref) == "group"]
-    parents: dict[str, str | None] = {ref: (targets(ref, "parent", "group") or [None])[0] for ref in group_refs}
+    parents: dict[str, str | None] = {ref: next(iter(targets(ref, "parent", "group")), None) for ref in group_refs}
     for ref in group_refs:
         for child in targets(ref, "children", "group"):
             if ref_kind(child) == "group" and parents.get(child) is None:
@@ -200,13 +198,13 @@ def plan_catalog(documents: list[Any], *, rules: KindRules) -> CatalogPlan:
     has_children = {parent for parent in parents.values() if parent}
     # Teams are the groups without child groups; their parents are the groups of teams. Anything above those
     # (a division, the whole company) has no place in a one-level grouping and is left out.
-    with_children = {parents[ref] for ref in group_refs if ref not in has_children and parents[ref]}
+    with_children = {parent for ref in group_refs if ref not in has_children and (parent := parents[ref])}
     notes.extend(f"{ref}: above the groups of teams, left out" for ref in sorted(has_children - with_children))
-    groups = tuple(GroupPlan(ref, slugify(ref_name(ref))[:80], _display_name(entities[ref])) for ref in sorted(with_children))
+    groups = tuple(GroupPlan(ref, _slug(ref_name(ref)), _display_name(entities[ref])) for ref in sorted(with_children))
     teams = tuple(
         TeamPlan(
             ref=ref,
-            slug=slugify(ref_name(ref))[:80],
+            slug=_slug(ref_name(ref)),
             name=_display_name(entities[ref]),
             kind=rules.kind_of(entities[ref]),
             description=str((entities[ref].get("metadata") or {}).get("description") or "").strip(),
@@ -298,6 +296,11 @@ def plan_catalog(documents: list[Any], *, rules: KindRules) -> CatalogPlan:
         ),
         notes=tuple(notes),
     )
+
+
+def _slug(name: str) -> str:
+    """A catalog name (letters, digits, `-`, `_`, `.`) as a URL slug."""
+    return re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-_")[:80]
 
 
 def _display_name(entity: dict[str, Any]) -> str:
