@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
+from django.db.models import ProtectedError, RestrictedError
 
 from assessor.catalog.entities import CatalogPlan, KindRules, parse_kind_types, plan_catalog
 from assessor.catalog.source import read_entities
@@ -224,6 +225,13 @@ def _sweep(organization: Organization, plan: CatalogPlan, report: SyncReport, *,
     ]
     for label, queryset in stale:
         for instance in queryset:
-            (report.removed if prune else report.kept).append(f"{label} {instance}")
-        if prune:
-            queryset.delete()
+            if not prune:
+                report.kept.append(f"{label} {instance}")
+                continue
+            try:
+                with transaction.atomic():
+                    instance.delete()
+            except (ProtectedError, RestrictedError):
+                report.kept.append(f"{label} {instance} (survey answers refer to it, so it stays)")
+            else:
+                report.removed.append(f"{label} {instance}")

@@ -5,9 +5,15 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from assessor.demo import GROUPS, TEAMS
 from assessor.models import Consumption, Membership, Organization, Repository, Team, TeamGroup
+from surveys import conf as surveys_conf
+from surveys.instruments import read_instrument_file
+from surveys.models import Response
+from surveys.services import instrument_load
+from tests.surveys.conftest import make_wave
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +165,23 @@ def test_a_bad_kind_mapping_is_reported_not_raised(organization, settings):
     settings.CATALOG_KIND_TYPES = "platform=golden"
     with pytest.raises(CommandError, match="CATALOG_KIND_TYPES"):
         sync("--organization", "nw", "--from", str(FIXTURE))
+
+
+def test_pruning_keeps_a_team_that_has_survey_answers(organization, tmp_path):
+    sync("--organization", "nw", "--from", str(FIXTURE))
+    instrument = instrument_load(spec=read_instrument_file(surveys_conf.default_instrument_file())).instrument
+    wave = make_wave(organization, instrument)
+    Response.objects.create(wave=wave, team=Team.objects.get(slug="mobile"), role="app_developer", updated_at=timezone.now())
+    without_mobile = tmp_path / "catalog-info.yaml"
+    without_mobile.write_text(
+        FIXTURE.read_text()
+        .replace("  - mobile\n", "")
+        .replace("  owner: group:default/mobile\n", "  owner: group:default/checkout\n")
+    )
+    text = without_mobile.read_text()
+    start = text.index("kind: Group\nmetadata:\n  name: mobile\n")
+    end = text.index("---", start)
+    without_mobile.write_text(text[:start] + text[end + 4 :])
+    out = sync("--organization", "nw", "--from", str(without_mobile), "--prune")
+    assert "  team Mobile App (survey answers refer to it, so it stays)" in out
+    assert Team.objects.filter(slug="mobile").exists()
