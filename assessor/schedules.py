@@ -26,7 +26,16 @@ class DefaultSchedule:
     kwargs: dict[str, Any] = field(default_factory=dict)
 
 
-SCHEDULES = (DefaultSchedule("Worker heartbeat", "assessor.heartbeat", every_seconds=60, kwargs={"name": "scheduler"}),)
+SCHEDULES = (
+    DefaultSchedule("Worker heartbeat", "assessor.heartbeat", every_seconds=60, kwargs={"name": "scheduler"}),
+    # Does nothing until an admin fills in the organization's slug and the catalog's file or URL.
+    DefaultSchedule(
+        "Catalog sync",
+        "assessor.sync_catalog",
+        crontab=("15", "3", "*", "*"),
+        kwargs={"organization": "", "source": "", "prune": False},
+    ),
+)
 
 
 def ensure_default_schedules(schedules: Iterable[DefaultSchedule], **kwargs: Any) -> None:

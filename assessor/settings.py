@@ -366,3 +366,9 @@ GITHUB_APP_PRIVATE_KEY = os.environ.get("GITHUB_APP_PRIVATE_KEY", "")
 GITHUB_APP_INSTALLATION_ID = os.environ.get("GITHUB_APP_INSTALLATION_ID", "")
 KUBECONFIG = os.environ.get("KUBECONFIG") or None  # None: the Kubernetes client's own default, ~/.kube/config
 KUBERNETES_TIMEOUT = env_float("KUBERNETES_TIMEOUT", 15)
+
+# Backstage catalog import (`sync_catalog`). The token has no default.
+BACKSTAGE_TOKEN = os.environ.get("BACKSTAGE_TOKEN", "")
+CATALOG_TIMEOUT = env_float("CATALOG_TIMEOUT", 15)
+CATALOG_KIND_ANNOTATION = env_str("CATALOG_KIND_ANNOTATION", "assessor/team-kind")
+CATALOG_KIND_TYPES = env_str("CATALOG_KIND_TYPES", "platform=platform,infrastructure=infrastructure")

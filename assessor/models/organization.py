@@ -36,6 +36,12 @@ class TeamGroup(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="groups")
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80)
+    source_ref = models.CharField(
+        max_length=300,
+        blank=True,
+        db_index=True,
+        help_text="The catalog entity this came from (kind:namespace/name); empty when entered by hand.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -72,6 +78,16 @@ class Team(models.Model):
         related_name="consumers",
         blank=True,
     )
+    source_ref = models.CharField(
+        max_length=300,
+        blank=True,
+        db_index=True,
+        help_text="The catalog entity this came from (kind:namespace/name); empty when entered by hand.",
+    )
+    kind_overridden = models.BooleanField(
+        default=False,
+        help_text="Keep this kind when the catalog is synced, whatever the catalog's mapping says.",
+    )
 
     objects = TeamQuerySet.as_manager()
 
@@ -97,6 +113,17 @@ class Consumption(models.Model):
     consumer = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="provider_links")
     provider = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="consumer_links")
     since = models.DateField(null=True, blank=True)
+    source_ref = models.CharField(
+        max_length=300,
+        blank=True,
+        db_index=True,
+        help_text="The catalog entity this came from (kind:namespace/name); empty when entered by hand.",
+    )
+    provenance = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The catalog relations this link was derived from (entity, relation, target).",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["consumer", "provider"], name="unique_consumption")]
@@ -135,6 +162,12 @@ class Membership(models.Model):
         blank=True,
         help_text="The person's GitHub login, so their pull requests and issues count for their team (else the username).",
     )
+    source_ref = models.CharField(
+        max_length=300,
+        blank=True,
+        db_index=True,
+        help_text="The catalog entity this came from (kind:namespace/name); empty when entered by hand.",
+    )
 
     class Meta:
         constraints = [
@@ -160,6 +193,12 @@ class Repository(models.Model):
     local_path = models.CharField(max_length=500, blank=True, help_text="A local checkout or bare repository.")
     github_full_name = models.CharField(max_length=200, blank=True, help_text="owner/name on GitHub.")
     is_platform_repo = models.BooleanField(default=False, help_text="Holds the platform's own code or config.")
+    source_ref = models.CharField(
+        max_length=300,
+        blank=True,
+        db_index=True,
+        help_text="The catalog entity this came from (kind:namespace/name); empty when entered by hand.",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,1 @@
+"""Teams, people, repositories and consumer links imported from a Backstage software catalog."""
