@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessor", "0007_pending_rescore"),
+        ("assessor", "0008_pending_rescore"),
     ]
 
     operations = [
