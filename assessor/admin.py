@@ -3,6 +3,8 @@ organizations a staff user administers (see assessor/admin_scope.py); accounts, 
 
 from typing import Any
 
+from axes import admin as axes_admin  # noqa: F401 - registers the sign-in records before they are wrapped below
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
@@ -207,3 +209,5 @@ def _deployment_wrapped(registered: type[Any]) -> type[Any]:
 admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), UserAdmin)
 _deployment_only(Group, ApiToken, PeriodicTask, IntervalSchedule, CrontabSchedule, SolarSchedule, ClockedSchedule)
+# Sign-in attempts name people and addresses of every organization (axes registers only the ones it keeps).
+_deployment_only(*(model for model in (AccessAttempt, AccessLog, AccessFailureLog) if admin.site.is_registered(model)))

@@ -38,6 +38,7 @@ from collectors.rules import RulesFileError, load_rules
 from reports.benchmarks import BenchmarkFileError, load_benchmarks
 from reports.frames.delivery import BandsFileError, read_bands
 from reports.practices import PracticeFileError, read_practices
+from reports.tagging import VocabularyFileError, read_vocabulary
 from surveys import instruments
 from surveys.demo_answers import read_demo_data
 from surveys.instruments import InstrumentError, read_instrument_file
@@ -119,6 +120,13 @@ KINDS = {
             PROJECT_ROOT / "reports/data/practices/practices.schema.json",
             read_practices,
             PracticeFileError,
+        ),
+        Kind(
+            "tagging vocabulary",
+            _bundled("reports/data/tagging/vocabulary-*.yaml"),
+            PROJECT_ROOT / "reports/data/tagging/vocabulary.schema.json",
+            read_vocabulary,
+            VocabularyFileError,
         ),
         Kind(
             "delivery bands",
@@ -294,6 +302,24 @@ BROKEN = [
     ),
     ("cluster capabilities", "unknown", _set("resources", 1, "scope", value="x"), r"resources\[1\]: unknown field 'scope'"),
     ("cluster capabilities", "enum", _set("resources", 0, "role", value="boss"), r"resources\[0\]\.role: 'boss' is not one of"),
+    ("delivery bands", "missing", _delete("metrics", 0, "name"), r"metrics\[0\]: 'name' is a required property"),
+    ("delivery bands", "type", _set("year", value="2023"), r"year: '2023' is not of type 'integer'"),
+    ("delivery bands", "unknown", _set("source", "colour", value="red"), r"source: unknown field 'colour'"),
+    ("delivery bands", "enum", _set("metrics", 0, "better", value="sideways"), r"metrics\[0\]\.better: 'sideways' is not one of"),
+    ("tagging vocabulary", "missing", _delete("version"), r"'version' is a required property"),
+    (
+        "tagging vocabulary",
+        "type",
+        _set("capabilities", "data", value="database"),
+        r"capabilities\.data: 'database' is not of type",
+    ),
+    ("tagging vocabulary", "unknown", _set("colour", value="red"), r"unknown field 'colour'"),
+    (
+        "tagging vocabulary",
+        "enum",
+        _set("tools", 0, "mechanism", value="by_owl"),
+        r"tools\[0\]\.mechanism: 'by_owl' is not one of",
+    ),
     ("practices", "missing", _delete("practices", 2, "name"), r"practices\[2\]: 'name' is a required property"),
     (
         "practices",

@@ -23,9 +23,16 @@ from collectors.localpaths import LocalPathError, check_local_path, read_regular
 from collectors.models import CollectionRun, Signal
 from collectors.services import cluster_collect, repository_collect
 from tests.collectors.conftest import Change
-from tests.collectors.test_kubernetes_collector import dump_bytes
 
 SECRET = "do-not-show-this-line"
+
+
+DEMO_SNAPSHOT = Path(__file__).resolve().parents[2] / "collectors" / "data" / "demo-cluster-snapshot.json"
+
+
+def dump_bytes() -> bytes:
+    """A whole `kubectl get -o json` dump: the demo's cluster snapshot."""
+    return DEMO_SNAPSHOT.read_bytes()
 
 
 @pytest.fixture
