@@ -21,7 +21,7 @@ from assessor.models import Cluster, Organization, Repository, Team
 from collectors import conf
 from collectors.dump import HOW_TO_EXPORT, DumpError
 from collectors.forms import CollectNowForm, DumpUploadForm
-from collectors.progress import NO_WORKER_AFTER, Progress, job_states, jobs_forget, jobs_remember, progress_payload
+from collectors.progress import Progress, job_states, jobs_forget, jobs_remember, progress_payload
 from collectors.selectors import evidence_for_team, recent_runs, signals_for_team, sources_overview
 from collectors.services import QueuedJob, cluster_dump_import, collection_enqueue
 
@@ -57,7 +57,6 @@ def _progress_context(request: HttpRequest, organization: Organization) -> dict[
         "progress": progress,
         "worker": progress.worker,
         "worker_command": WORKER_COMMAND,
-        "no_worker_after": int(NO_WORKER_AFTER.total_seconds()),
     }
 
 
