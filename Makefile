@@ -22,6 +22,7 @@ venv: $(STAMP)
 
 setup-demo: venv .env.local
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input
+	DEBUG=$${DEBUG:-1} $(PY) manage.py collectstatic --no-input --verbosity 0
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_model
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_instrument
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo

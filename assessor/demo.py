@@ -1,15 +1,20 @@
-"""The demo organization: a dozen teams of all three kinds, who consumes whom, repositories and a cluster."""
+"""The demo organization: twenty teams of all three kinds, who consumes whom, repositories, a cluster and its admin."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from assessor.models import Cluster, Consumption, Organization, Repository, Team, TeamGroup
+from assessor.models import Cluster, Consumption, Membership, Organization, Repository, Team, TeamGroup
 
 DEMO_SLUG = "northwind"
+# The account `ensure_admin` gives a password (make run prints it); the demo makes it an admin of the demo
+# organization with an e-mail address, so the digest has someone to go to.
+DEMO_ADMIN = "admin"
+DEMO_ADMIN_EMAIL = "admin@example.com"
 
 GROUPS = {
     "customer": "Customer experience",
@@ -26,6 +31,7 @@ class DemoTeam:
     group: str
     description: str
     provider_slugs: tuple[str, ...] = ()
+    repository: bool = True  # the later teams answer surveys but have no demo repository (keeps seeding quick)
 
 
 TEAMS = (
@@ -98,6 +104,74 @@ TEAMS = (
         "Reporting for the business.",
         ("data-platform", "cloud-infrastructure"),
     ),
+    DemoTeam(
+        "integration-platform",
+        "Integration Platform",
+        "platform",
+        "foundations",
+        "API gateway, event streaming and the service mesh.",
+        repository=False,
+    ),
+    DemoTeam(
+        "observability-platform",
+        "Observability Platform",
+        "platform",
+        "foundations",
+        "Metrics, logs, traces and alerting as a service.",
+        repository=False,
+    ),
+    DemoTeam(
+        "network-engineering",
+        "Network Engineering",
+        "infrastructure",
+        "foundations",
+        "Networks, DNS, load balancers and the edge.",
+        repository=False,
+    ),
+    DemoTeam(
+        "site-reliability",
+        "Site Reliability",
+        "infrastructure",
+        "foundations",
+        "Incident response, capacity planning and the shared on-call.",
+        repository=False,
+    ),
+    DemoTeam(
+        "payments",
+        "Payments",
+        "application",
+        "customer",
+        "Card and wallet payments, refunds.",
+        ("developer-platform", "integration-platform", "security-engineering"),
+        repository=False,
+    ),
+    DemoTeam(
+        "search",
+        "Search",
+        "application",
+        "customer",
+        "Search and recommendations.",
+        ("developer-platform", "data-platform", "observability-platform"),
+        repository=False,
+    ),
+    DemoTeam(
+        "customer-support",
+        "Customer Support",
+        "application",
+        "operations",
+        "Tickets, chat and the support agents' tools.",
+        ("developer-platform", "integration-platform", "network-engineering"),
+        repository=False,
+    ),
+    DemoTeam(
+        "pricing",
+        "Pricing",
+        "application",
+        "operations",
+        "Prices, promotions and delivery fees.",
+        ("data-platform", "observability-platform", "site-reliability"),
+        repository=False,
+    ),
 )
 
 
@@ -126,7 +200,7 @@ def seed_organization() -> Organization:
     for spec in TEAMS:
         for provider_slug in spec.provider_slugs:
             Consumption.objects.get_or_create(consumer=teams[spec.slug], provider=teams[provider_slug])
-    for spec in TEAMS:
+    for spec in (spec for spec in TEAMS if spec.repository):
         Repository.objects.get_or_create(
             team=teams[spec.slug],
             name=f"{spec.slug}-service" if spec.kind == "application" else f"{spec.slug}-config",
@@ -140,4 +214,20 @@ def seed_organization() -> Organization:
         name="prod-eu-1",
         defaults={"team_label": "team"},
     )
+    _admin_membership(organization)
     return organization
+
+
+def _admin_membership(organization: Organization) -> None:
+    """The demo admin account, created without a password when missing (`ensure_admin` sets one), as an admin of
+    the organization with an e-mail address."""
+    user, created = get_user_model().objects.get_or_create(
+        username=DEMO_ADMIN, defaults={"email": DEMO_ADMIN_EMAIL, "is_staff": True, "is_superuser": True}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    elif not user.email:
+        user.email = DEMO_ADMIN_EMAIL
+        user.save(update_fields=["email"])
+    Membership.objects.get_or_create(user=user, organization=organization, team=None, defaults={"role": Membership.Role.ADMIN})

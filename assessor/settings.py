@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # runserver (so `make run`) leaves static files to WhiteNoise, as in production
     "django.contrib.staticfiles",
     "rest_framework",
     "axes",
@@ -230,12 +231,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-# plotly.js is served from the installed plotly package (no CDN), at /static/plotly/plotly.min.js.
+# plotly.js is served by the site itself (no CDN): dashboards load the partial bundle in static/vendor/plotly/;
+# the plotly package's full bundle (/static/plotly/plotly.min.js) goes inside the self-contained wave report.
 STATICFILES_DIRS = [BASE_DIR / "static", ("plotly", Path(plotly.__file__).resolve().parent / "package_data")]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "assessor.staticstorage.StaticStorage"},  # hashed and compressed by collectstatic
 }
 WHITENOISE_USE_FINDERS = True
 

@@ -1,4 +1,4 @@
-"""URLs of the collectors app: the collect page, dump upload, a team's evidence."""
+"""URLs of the collectors app: the collect page and its progress, dump upload, a team's evidence."""
 
 from django.urls import path
 
@@ -8,6 +8,7 @@ app_name = "collectors"
 
 urlpatterns = [
     path("collect/", views.collect_page, name="collect"),
+    path("collect/status.json", views.collect_status, name="collect_status"),
     path("collect/clusters/<int:cluster_id>/upload/", views.dump_upload, name="dump_upload"),
     path("evidence/teams/<int:team_id>/", views.team_evidence, name="team_evidence"),
 ]

@@ -26,12 +26,24 @@ SEED = 2026
 ORG_SIZES = {"1-10": "size_1_10", "11-100": "size_11_100", "101-500": "size_101_500", "501-2000": "size_501_2000"}
 
 
-def _roles(kind: str, rng: random.Random) -> list[str]:
-    if kind == Team.Kind.APPLICATION:
-        return [Role.APP_DEVELOPER] * rng.randint(2, 3) + [Role.MANAGER] * rng.randint(0, 1)
-    if kind == Team.Kind.PLATFORM:
-        return [Role.PLATFORM_ENGINEER] * rng.randint(3, 4)
-    return [Role.INFRA_ENGINEER] * rng.randint(2, 3)
+# People invited per team: (lowest, highest) for a small wave and for the big closed one. The closed wave is sized
+# so that the reviewer export publishes most of its numbers at k=5: each team kind has 120 or more respondents
+# (at half that, a few small cells make the complementary suppression withhold most of the export).
+INVITED = {
+    Role.APP_DEVELOPER: ((2, 3), (20, 24)),
+    Role.MANAGER: ((0, 1), (2, 4)),
+    Role.PLATFORM_ENGINEER: ((3, 4), (34, 40)),
+    Role.INFRA_ENGINEER: ((2, 3), (34, 40)),
+}
+ROLES_OF_KIND = {
+    Team.Kind.APPLICATION: (Role.APP_DEVELOPER, Role.MANAGER),
+    Team.Kind.PLATFORM: (Role.PLATFORM_ENGINEER,),
+    Team.Kind.INFRASTRUCTURE: (Role.INFRA_ENGINEER,),
+}
+
+
+def _roles(kind: str, rng: random.Random, *, big: bool = False) -> list[str]:
+    return [role for role in ROLES_OF_KIND[kind] for _ in range(rng.randint(*INVITED[role][big]))]
 
 
 def _populate(
@@ -45,11 +57,12 @@ def _populate(
     submit_share: float,
     draft_share: float,
     now: datetime,
+    big: bool = False,
 ) -> tuple[int, int]:
     rng = random.Random(f"{SEED}:{wave.name}")  # noqa: S311 - demo data, not secrets
     question_ids = dict(Question.objects.filter(instrument=wave.instrument).values_list("key", "pk"))
     invitations = Invitation.objects.bulk_create(
-        [Invitation.issue(wave=wave, team=team, role=role) for team in teams for role in _roles(team.kind, rng)]
+        [Invitation.issue(wave=wave, team=team, role=role) for team in teams for role in _roles(team.kind, rng, big=big)]
     )
     teams_by_id = {team.pk: team for team in teams}
     pending: list[tuple[Response, dict[str, Any], datetime]] = []
@@ -142,12 +155,12 @@ def seed(organization: Organization, stdout: TextIO) -> None:
         teams = list(Team.objects.filter(organization=organization).prefetch_related("consumes").order_by("name"))
         profiles = team_profiles([(t.slug, t.kind, [p.slug for p in t.consumes.all()]) for t in teams], seed=SEED)
         org_size = ORG_SIZES.get(organization.size, "size_2000_plus")
-        plans = [
-            ("Spring 2026", now - timedelta(days=240), now - timedelta(days=205), -0.3, 0.85, 0.05),
-            ("Autumn 2026", now - timedelta(days=10), now + timedelta(days=21), 0.0, 0.6, 0.2),
+        plans = [  # name, opens, closes, shift of levels, share submitted, share left as drafts, big
+            ("Spring 2026", now - timedelta(days=240), now - timedelta(days=205), -0.3, 0.85, 0.05, True),
+            ("Autumn 2026", now - timedelta(days=10), now + timedelta(days=21), 0.0, 0.6, 0.2, False),
         ]
         touched: list[int] = []
-        for name, opens_at, closes_at, shift, submit_share, draft_share in plans:
+        for name, opens_at, closes_at, shift, submit_share, draft_share, big in plans:
             wave, created = _wave(organization, instrument, name, opens_at, closes_at)
             if not created:
                 stdout.write(f"Survey wave {wave.name}: already there, unchanged.\n")
@@ -163,6 +176,7 @@ def seed(organization: Organization, stdout: TextIO) -> None:
                 submit_share=submit_share,
                 draft_share=draft_share,
                 now=now,
+                big=big,
             )
             touched.append(wave.pk)
             stdout.write(f"Survey wave {wave.name}: {links} invitation links, {started} responses.\n")

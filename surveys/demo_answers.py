@@ -94,9 +94,13 @@ class _Respondent:
     def __init__(self, profile: TeamProfile, rng: random.Random, shift: float, texts: dict[str, list[str]]) -> None:
         self.profile, self.rng, self.shift, self.texts = profile, rng, shift, texts
         self.lean = rng.gauss(0, 0.3)  # some people see everything a bit rosier than their colleagues
+        # A few leave a whole aspect to others ("not applicable" throughout), and a few see it very differently.
+        self.skipped = {aspect for aspect in ASPECTS if rng.random() < 0.06}
+        self.outlier = {aspect: rng.choice((-1.6, 1.6)) for aspect in ASPECTS if rng.random() < 0.12}
 
     def level(self, aspect: str, offset: float = 0.0) -> int:
-        return _clamp_level(self.profile.base[aspect] + self.shift + self.lean + offset + self.rng.gauss(0, 0.45))
+        base = self.profile.base[aspect] + self.outlier.get(aspect, 0.0)
+        return _clamp_level(base + self.shift + self.lean + offset + self.rng.gauss(0, 0.45))
 
     def text(self, pool: str, chance: float) -> str | None:
         options = self.texts.get(pool) or []
@@ -104,14 +108,19 @@ class _Respondent:
 
     def capability(self, question: QuestionSpec, values: dict[str, Any]) -> str | None:
         domain, facet, rng = question.capability or "", question.facet, self.rng
+        roll = rng.random()
+        if roll < 0.08:
+            return None  # skipped: the question is optional
+        if roll < 0.18 and question.options and facet not in ("need", "provide"):
+            return rng.choice([option.value for option in question.options])  # not what the team would say
         if facet == "need":
             if domain in self.profile.needs:
                 return "need_yes" if rng.random() < 0.93 else "need_unsure"
             return "need_no" if rng.random() < 0.8 else "need_unsure"
         if facet == "delivery":
             if domain in self.profile.reachable:
-                return _weighted(rng, {"self_service": 40, "standard_tooling": 30, "automatic": 15, "ticket": 15})
-            return _weighted(rng, {"ticket": 60, "not_available": 40})
+                return _weighted(rng, {"self_service": 35, "standard_tooling": 30, "automatic": 15, "ticket": 20})
+            return _weighted(rng, {"ticket": 55, "not_available": 30, "standard_tooling": 15})
         if facet == "wait":
             delivery = values.get(f"cap.{domain}.delivery")
             waits = {
@@ -128,14 +137,14 @@ class _Respondent:
             return "provide_no" if rng.random() < 0.85 else "provide_planned"
         if facet == "interface":
             if self.profile.kind == "platform":
-                return _weighted(rng, {"self_service": 50, "standard_tooling": 30, "automatic": 10, "ticket": 10})
-            return _weighted(rng, {"ticket": 40, "standard_tooling": 40, "self_service": 20})
+                return _weighted(rng, {"self_service": 40, "standard_tooling": 30, "automatic": 15, "ticket": 15})
+            return _weighted(rng, {"ticket": 35, "standard_tooling": 35, "self_service": 20, "automatic": 10})
         return None
 
     def answer(self, question: QuestionSpec, values: dict[str, Any], org_size: str) -> Any:
         rng = self.rng
         if question.is_maturity and question.aspect:
-            if rng.random() < 0.05:
+            if question.aspect in self.skipped or rng.random() < 0.05:
                 return "na"
             offset = -0.35 if question.perspective == "consumers" else 0.0
             return _level_option(question, self.level(question.aspect, offset))

@@ -74,11 +74,13 @@ def test_it_refuses_sources_of_another_organization(staff, org):
     assert staff.post("/collect/", {"org": org.slug, "source": f"repository:{foreign.pk}"}).status_code == 404
 
 
-def test_the_page_refreshes_itself_while_a_run_is_running(staff, local_repo):
+def test_the_page_follows_a_running_run_with_its_script_and_no_reload(staff, local_repo):
     CollectionRun.objects.create(
         team=local_repo.team, repository=local_repo, source_key=f"repository:{local_repo.pk}", collector="git"
     )
-    assert 'http-equiv="refresh"' in staff.get("/collect/").content.decode()
+    page = staff.get("/collect/").content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert 'data-active="true"' in page and "/static/collectors/collect.js" in page
 
 
 def test_uploading_a_good_dump_collects_it(staff, cluster, app_team):

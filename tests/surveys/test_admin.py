@@ -90,7 +90,7 @@ def test_the_new_link_action_keeps_the_answers_and_refuses_the_old_token(admin_c
 def test_the_wave_action_creates_one_link_per_team_and_fitting_role(admin_client_with_answers, wave):
     before = Invitation.objects.count()
     admin_client_with_answers.post("/admin/surveys/wave/", {"action": "create_invitations", "_selected_action": [wave.pk]})
-    assert Invitation.objects.count() - before == 20  # 8 application teams x 2 roles + 4 provider teams x 1
+    assert Invitation.objects.count() - before == 32  # 12 application teams x 2 roles + 8 provider teams x 1
 
 
 def test_a_wave_with_teams_of_another_organization_is_refused(admin_client_with_answers, instrument, demo_org):

@@ -82,7 +82,7 @@ def test_the_invitation_page_lists_links_per_team_with_status(client, org_admin,
     assert f"http://testserver/s/{submitted.token()}/" in html
     assert revoked.token() not in html
     assert ">Submitted<" in html and ">Draft<" in html and ">Withdrawn<" in html and ">Not started<" in html
-    assert "1 of 19 working links submitted" in html
+    assert "1 of 31 working links submitted" in html
     for team in Team.objects.all():
         assert team.name in html
 
