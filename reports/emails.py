@@ -1,4 +1,4 @@
-"""Digest and reminder emails: HTML with a plain-text twin, and one-click unsubscribe headers."""
+"""Digest, reminder and survey invitation emails: HTML with a plain-text twin, and one-click unsubscribe headers."""
 
 from __future__ import annotations
 
@@ -33,6 +33,22 @@ class ReminderContent:
     number: int
     limit: int
     links: list[str]
+    personal: bool = False  # reminds one person of their own link, not their team of its missing answers
+
+
+@dataclass(frozen=True)
+class InviteContent:
+    wave_name: str
+    team: str
+    opens_at: datetime
+    closes_at: datetime
+    anonymous: bool
+    link: str
+
+
+def invite_period_key(invitation: Any) -> str:
+    """The ledger key of an invitation email: one per link, so a new link for the same person may be sent again."""
+    return f"wave{invitation.wave_id}:invite{invitation.pk}:{invitation.token_hash[:12]}"
 
 
 def absolute(path: str) -> str:
@@ -98,6 +114,20 @@ def reminder_message(
     return _message(
         subject=f"Reminder: {content.wave_name} closes on {content.closes_at:%d %B}",
         template="reminder",
+        context={"content": content, "organization": organization},
+        recipient=recipient,
+        unsubscribe=unsubscribe_url(recipient, organization_id=organization.pk, kind=EmailKind.REMINDER),
+        connection=connection,
+    )
+
+
+def invite_message(
+    content: InviteContent, *, recipient: Recipient, organization: Any, connection: Any = None
+) -> EmailMultiAlternatives:
+    # One unsubscribe covers every survey email of the organization: invitations and reminders alike.
+    return _message(
+        subject=f"{organization.name} asks for your answers: {content.wave_name}",
+        template="invite",
         context={"content": content, "organization": organization},
         recipient=recipient,
         unsubscribe=unsubscribe_url(recipient, organization_id=organization.pk, kind=EmailKind.REMINDER),

@@ -136,6 +136,7 @@ class Annotation(models.Model):
 class EmailKind(models.TextChoices):
     DIGEST = "digest", "Digest"
     REMINDER = "reminder", "Survey reminder"
+    INVITE = "invite", "Survey invitation"
 
 
 class Frequency(models.TextChoices):
@@ -175,7 +176,9 @@ class SentEmail(models.Model):
 
     recipient = models.EmailField(max_length=254, help_text="Lower-cased address.")
     kind = models.CharField(max_length=20, choices=EmailKind.choices)
-    period_key = models.CharField(max_length=64, help_text="Digest: organization and period; reminder: wave and number.")
+    period_key = models.CharField(
+        max_length=64, help_text="Digest: organization and period; reminder: wave and number; invitation: wave, link and token."
+    )
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="sent_report_emails")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     wave = models.ForeignKey("surveys.Wave", on_delete=models.CASCADE, null=True, blank=True, related_name="sent_reminders")

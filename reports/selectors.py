@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 import pandas as pd
 from django.db.models import Count, F, Min, Q, QuerySet
@@ -26,11 +27,12 @@ from assessor.scoring.frames import ANSWER_COLUMNS
 from assessor.scoring.rubric import load_rubric
 from collectors.selectors import current_signals_frame, evidence_frame, evidenced_capabilities_frame, signal_history_frame
 from reports import conf
+from reports.emails import invite_period_key
 from reports.frames import ANNOTATION_COLUMNS, HISTORY_COLUMNS, PARTICIPATION_COLUMNS, TEAM_COLUMNS, WAVE_COLUMNS
 from reports.frames.cooperation import FREE_TEXT_KINDS
-from reports.models import SNAPSHOT_COLUMNS, Annotation, FreeTextTag, ScoreSnapshot
+from reports.models import SNAPSHOT_COLUMNS, Annotation, EmailKind, FreeTextTag, ScoreSnapshot, SentEmail
 from surveys.models import Answer, Invitation, Question, Response, Wave
-from surveys.selectors import answers_frame
+from surveys.selectors import answers_frame, invitation_response, invitation_status
 
 # the cooperation questions, and the fields of the working group's issue form (an instrument built from it)
 ISSUE_FORM_TEXT_KEYS = ("service_requirements", "service_implementation", "pains", "suggestions")
@@ -382,3 +384,60 @@ def delivery_signals(scope: Scope, keys: Iterable[str]) -> pd.DataFrame:
     """Current and earlier delivery signals of the scope's teams (see `signal_history_frame`). Signals describe
     systems, not respondents, so no anonymity rule applies to them. Two queries."""
     return signal_history_frame(team_ids=scope.team_ids, keys=keys)
+
+
+@dataclass(frozen=True)
+class PersonProgress:
+    """Where one person invited by name stands in a wave: for the wave's admins only, never for its reports."""
+
+    invitation: Invitation
+    name: str
+    email: str
+    status: str  # not_started, draft, submitted, revoked
+    invited_at: datetime | None  # the invitation email for the current link, when one went out
+    invite_unconfirmed: bool  # claimed by a run that never confirmed sending it
+    reminders: int
+    last_activity: datetime | None
+
+    @property
+    def opened_at(self) -> datetime | None:
+        return self.invitation.opened_at
+
+
+def wave_people(wave: Wave) -> list[PersonProgress]:
+    """Every person the wave invited by name with their progress and the emails sent to them. Two queries.
+
+    It tells who has opened, started or submitted, never what anyone answered, in anonymous waves too.
+    """
+    invitations = (
+        Invitation.objects.filter(wave=wave)
+        .for_people()
+        .select_related("membership__user", "team", "response")
+        .order_by("team__name", "membership__user__last_name", "membership__user__first_name", "pk")
+    )
+    invites: dict[str, SentEmail] = {}
+    reminders: dict[str, int] = {}
+    for email in SentEmail.objects.filter(wave=wave, kind__in=[EmailKind.INVITE, EmailKind.REMINDER]).order_by("sent_at"):
+        if email.kind == EmailKind.INVITE:
+            invites[email.period_key] = email
+        else:
+            reminders[email.recipient] = reminders.get(email.recipient, 0) + 1
+    rows = []
+    for invitation in invitations:
+        user = invitation.membership.user if invitation.membership else None
+        address = user.email.strip().lower() if user is not None else ""
+        response = invitation_response(invitation)
+        invite = invites.get(invite_period_key(invitation))
+        rows.append(
+            PersonProgress(
+                invitation=invitation,
+                name=(user.get_full_name() or user.get_username()) if user is not None else "",
+                email=address,
+                status=invitation_status(invitation, response),
+                invited_at=invite.sent_at if invite is not None else None,
+                invite_unconfirmed=invite is not None and not invite.confirmed,
+                reminders=reminders.get(address, 0) if address else 0,
+                last_activity=response.updated_at if response is not None else None,
+            )
+        )
+    return rows

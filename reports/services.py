@@ -34,6 +34,7 @@ from reports.selectors import (
 from reports.tokens import UnsubscribeRequest
 from reports.vocabulary import vocabulary
 from surveys.models import Invitation, Response, Wave
+from surveys.selectors import invitation_response
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ def email_send_once(
     return True
 
 
-def _deliver(result: SendResult, **kwargs: Any) -> None:
+def deliver(result: SendResult, **kwargs: Any) -> None:
     message: EmailMultiAlternatives = kwargs["message"]
     try:
         if email_send_once(**kwargs):
@@ -169,7 +170,7 @@ def _deliver(result: SendResult, **kwargs: Any) -> None:
         result.unconfirmed.append(message.to[0])
 
 
-def _recipient(user: Any) -> Recipient:
+def recipient_for(user: Any) -> Recipient:
     return Recipient(user_id=user.pk, email=user.email.strip(), name=user.get_full_name() or user.get_username())
 
 
@@ -250,13 +251,13 @@ def digest_send(*, frequency: str, now: datetime, organization_ids: Iterable[int
             content = digest_for(organization=organization, user=user, data=data, period=period)
             message = digest_message(
                 content,
-                recipient=_recipient(user),
+                recipient=recipient_for(user),
                 organization=organization,
                 aspects=words.aspects,
                 levels=words.levels,
                 connection=connection,
             )
-            _deliver(
+            deliver(
                 result,
                 message=message,
                 kind=EmailKind.DIGEST,
@@ -279,7 +280,7 @@ def digest_preview(
     reader = user or _preview_reader(organization)
     content = digest_for(organization=organization, user=reader, data=data, period=period)
     words = vocabulary()
-    recipient = _recipient(reader) if reader.email else Recipient(reader.pk, "preview@localhost", reader.get_username())
+    recipient = recipient_for(reader) if reader.email else Recipient(reader.pk, "preview@localhost", reader.get_username())
     return digest_message(content, recipient=recipient, organization=organization, aspects=words.aspects, levels=words.levels)
 
 
@@ -303,6 +304,7 @@ class _Pending:
     user: Any
     teams: list[str] = field(default_factory=list)
     team_ids: set[int] = field(default_factory=set)
+    links: list[str] = field(default_factory=list)  # a person's own links, for personal reminders
 
 
 def _own_links(wave: Wave, pending: dict[str, _Pending]) -> dict[str, list[str]]:
@@ -324,20 +326,44 @@ def _own_links(wave: Wave, pending: dict[str, _Pending]) -> dict[str, list[str]]
     return links
 
 
-def _wave_reminders(wave: Wave, *, now: datetime, result: SendResult, connection: Any) -> None:
-    limit, apart = conf.reminder_max(), timedelta(days=conf.reminder_days_apart())
+def _invited_people(wave: Wave) -> tuple[dict[str, _Pending], set[str]]:
+    """People with a link of their own in the wave: those still to submit (with their open links), and every
+    address with such a link (who get personal reminders or none, never their team's)."""
+    invitations = (
+        Invitation.objects.active()
+        .filter(wave=wave)
+        .for_people()
+        .select_related("membership__user", "team", "response")
+        .order_by("team__name", "pk")
+    )
+    pending: dict[str, _Pending] = {}
+    known: set[str] = set()
+    for invitation in invitations:
+        user = invitation.membership.user if invitation.membership else None
+        if user is None or not user.email.strip():
+            continue
+        email = user.email.strip().lower()
+        known.add(email)
+        response = invitation_response(invitation)
+        if not user.is_active or (response is not None and response.is_submitted):
+            continue
+        person = pending.setdefault(email, _Pending(user=user))
+        person.links.append(absolute(invitation.path()))
+        if invitation.team_id not in person.team_ids:
+            person.teams.append(invitation.team.name)
+            person.team_ids.add(invitation.team_id)
+    return pending, known
+
+
+def _team_pending(wave: Wave, *, skip: set[str], unsubscribed: set[int]) -> dict[str, _Pending]:
+    """Members of invited teams with no submitted answer at all, except the addresses in `skip`."""
     invited = set(wave.teams.values_list("pk", flat=True))
     answered = set(
         Response.objects.filter(wave=wave, status=Response.Status.SUBMITTED).values_list("team_id", flat=True).distinct()
     )
     missing = invited - answered
     if not missing:
-        return
-    unsubscribed = set(
-        Subscription.objects.filter(
-            organization_id=wave.organization_id, kind=EmailKind.REMINDER, unsubscribed_at__isnull=False
-        ).values_list("user_id", flat=True)
-    )
+        return {}
     memberships = (
         Membership.objects.filter(
             team_id__in=missing, role__in=[Membership.Role.TEAM_LEAD, Membership.Role.MEMBER], user__is_active=True
@@ -348,44 +374,75 @@ def _wave_reminders(wave: Wave, *, now: datetime, result: SendResult, connection
     )
     pending: dict[str, _Pending] = {}
     for membership in memberships:
-        if membership.user_id in unsubscribed:
+        email = membership.user.email.strip().lower()
+        if membership.user_id in unsubscribed or email in skip:
             continue
-        person = pending.setdefault(membership.user.email.strip().lower(), _Pending(user=membership.user))
+        person = pending.setdefault(email, _Pending(user=membership.user))
         if membership.team_id not in person.team_ids:
             person.teams.append(membership.team.name)
             person.team_ids.add(membership.team_id)
+    for email, links in _own_links(wave, pending).items():
+        pending[email].links = links
+    return pending
+
+
+def _unsubscribed_from_surveys(organization_id: int) -> set[int]:
+    return set(
+        Subscription.objects.filter(
+            organization_id=organization_id, kind=EmailKind.REMINDER, unsubscribed_at__isnull=False
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _wave_reminders(wave: Wave, *, now: datetime, result: SendResult, connection: Any) -> None:
+    """Personal reminders to people invited by name who have not submitted, with their own links; reminders to
+    the other members of teams that have not answered at all. Both count against the same limits."""
+    limit, apart = conf.reminder_max(), timedelta(days=conf.reminder_days_apart())
+    unsubscribed = _unsubscribed_from_surveys(wave.organization_id)
+    people, with_own_link = _invited_people(wave)
+    people = {email: person for email, person in people.items() if person.user.pk not in unsubscribed}
+    teams = _team_pending(wave, skip=with_own_link, unsubscribed=unsubscribed)
+    if not people and not teams:
+        return
     sent_before: dict[str, list[datetime]] = {}
-    for recipient, sent_at in SentEmail.objects.filter(wave=wave, kind=EmailKind.REMINDER).values_list("recipient", "sent_at"):
-        sent_before.setdefault(recipient, []).append(sent_at)
-    links = _own_links(wave, pending)
-    for email, person in pending.items():
-        earlier = sent_before.get(email, [])
-        number = len(earlier) + 1
-        if number > limit or (earlier and now - max(earlier) < apart):
-            result.skipped += 1
-            continue
-        content = ReminderContent(
-            wave_name=wave.name,
-            closes_at=wave.closes_at,
-            days_left=max(0, (wave.closes_at - now).days),
-            teams=person.teams,
-            number=number,
-            limit=limit,
-            links=links.get(email, []),
-        )
-        message = reminder_message(
-            content, recipient=_recipient(person.user), organization=wave.organization, connection=connection
-        )
-        _deliver(
-            result,
-            message=message,
-            kind=EmailKind.REMINDER,
-            period_key=f"wave{wave.pk}:{number}",
-            organization=wave.organization,
-            user_id=person.user.pk,
-            now=now,
-            wave=wave,
-        )
+    invited_at: dict[str, datetime] = {}
+    ledger = SentEmail.objects.filter(wave=wave, kind__in=[EmailKind.REMINDER, EmailKind.INVITE])
+    for recipient, kind, sent_at in ledger.values_list("recipient", "kind", "sent_at"):
+        if kind == EmailKind.REMINDER:
+            sent_before.setdefault(recipient, []).append(sent_at)
+        else:
+            invited_at[recipient] = max(sent_at, invited_at.get(recipient, sent_at))
+    for personal, pending in ((True, people), (False, teams)):
+        for email, person in pending.items():
+            earlier = sent_before.get(email, [])
+            number = len(earlier) + 1
+            last_contact = max([*earlier, *([invited_at[email]] if email in invited_at else [])], default=None)
+            if number > limit or (last_contact is not None and now - last_contact < apart):
+                result.skipped += 1
+                continue
+            content = ReminderContent(
+                wave_name=wave.name,
+                closes_at=wave.closes_at,
+                days_left=max(0, (wave.closes_at - now).days),
+                teams=person.teams,
+                number=number,
+                limit=limit,
+                links=person.links,
+                personal=personal,
+            )
+            message = reminder_message(
+                content, recipient=recipient_for(person.user), organization=wave.organization, connection=connection
+            )
+            deliver(
+                result,
+                message=message,
+                kind=EmailKind.REMINDER,
+                period_key=f"wave{wave.pk}:{number}",
+                organization=wave.organization,
+                user_id=person.user.pk,
+                now=now,
+                wave=wave,
+            )
 
 
 def reminders_send(*, now: datetime, organization_ids: Iterable[int] | None = None) -> SendResult:

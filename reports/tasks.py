@@ -14,8 +14,10 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from reports import conf
+from reports.invitations import InvitesRefused, invitations_send
 from reports.rescore import rescore_pending, scores_recompute
 from reports.services import RETRYABLE_EMAIL_ERRORS, SendResult, digest_send, reminders_send
+from surveys.models import Wave
 
 # SMTP trouble, and a database busy with another sender of the same emails (SQLite reports it as locked).
 RETRYABLE = (*RETRYABLE_EMAIL_ERRORS, OperationalError)
@@ -79,3 +81,18 @@ def send_digests(self: Any, frequency: str = "weekly", organization_ids: list[in
 def send_reminders(self: Any, organization_ids: list[int] | None = None, now: str | None = None) -> str:
     """Reminders to invited teams that have not answered an open wave (scheduled under Periodic tasks)."""
     return _run(self, reminders_send, now, organization_ids=organization_ids)
+
+
+def _invitations_for_wave(*, wave_id: int, now: datetime, invitation_ids: list[int] | None = None) -> SendResult:
+    return invitations_send(
+        wave=Wave.objects.select_related("organization").get(pk=wave_id), now=now, invitation_ids=invitation_ids
+    )
+
+
+@shared_task(bind=True, name="reports.send_invitations")
+def send_invitations(self: Any, wave_id: int, invitation_ids: list[int] | None = None, now: str | None = None) -> str:
+    """Invitation emails to the people a wave invited by name, once per link (started from the wave's people page)."""
+    try:
+        return _run(self, _invitations_for_wave, now, wave_id=wave_id, invitation_ids=invitation_ids)
+    except InvitesRefused as exc:
+        return str(exc)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports.views import delivery, export, gaps, overview, practices, release, tags, team, trends, unsubscribe
+from reports.views import delivery, export, gaps, overview, people, practices, release, tags, team, trends, unsubscribe
 
 app_name = "reports"
 
@@ -17,5 +17,9 @@ urlpatterns = [
     path("dashboard/waves/<int:wave_id>/scores.csv", export.wave_csv, name="wave_export_csv"),
     path("dashboard/waves/<int:wave_id>/release/", release.wave_release, name="wave_release"),
     path("dashboard/waves/<int:wave_id>/tags/", tags.wave_tags, name="wave_tags"),
+    path("dashboard/waves/<int:wave_id>/people/", people.wave_people_page, name="wave_people"),
+    path("dashboard/waves/<int:wave_id>/people.csv", people.wave_people_csv, name="wave_people_csv"),
+    path("dashboard/waves/<int:wave_id>/people/invite/", people.wave_people_invite, name="wave_people_invite"),
+    path("dashboard/waves/<int:wave_id>/people/send/", people.wave_people_send, name="wave_people_send"),
     path("email/unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
 ]

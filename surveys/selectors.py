@@ -85,7 +85,7 @@ def invitation_for_token(token: str) -> Invitation | None:
     return (
         Invitation.objects.by_token(token)
         .active()
-        .select_related("wave", "wave__instrument", "wave__organization", "team", "response")
+        .select_related("wave", "wave__instrument", "wave__organization", "team", "response", "membership__user")
         .first()
     )
 
@@ -267,14 +267,19 @@ def invitation_status(invitation: Invitation, response: Response | None) -> str:
 def wave_invitations(wave: Wave) -> tuple[list[TeamInvitations], dict[str, int]]:
     """Every invited team with its links and their status, and totals per status (two queries)."""
     teams = list(wave.teams.order_by("name"))
-    invitations = Invitation.objects.filter(wave=wave).select_related("team", "response").order_by("team__name", "role", "pk")
+    invitations = (
+        Invitation.objects.filter(wave=wave)
+        .select_related("team", "response", "membership__user")
+        .order_by("team__name", "role", "pk")
+    )
     by_team: dict[int, list[InvitationRow]] = {team.pk: [] for team in teams}
     extra: dict[int, Team] = {}
-    totals = {"not_started": 0, "draft": 0, "submitted": 0, "revoked": 0}
+    totals = {"not_started": 0, "draft": 0, "submitted": 0, "revoked": 0, "people": 0}
     for invitation in invitations:
         response = invitation_response(invitation)
         status = invitation_status(invitation, response)
         totals[status] += 1
+        totals["people"] += invitation.membership_id is not None
         if invitation.team_id not in by_team:
             extra[invitation.team_id] = invitation.team
             by_team[invitation.team_id] = []

@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from assessor.models import Organization, Team
+from assessor.models import Membership, Organization, Team
 from surveys import conf, tokens
 from surveys.instruments import ROLE_LABELS
 
@@ -29,6 +29,15 @@ class Role(models.TextChoices):
         if kind == Team.Kind.INFRASTRUCTURE:
             return [cls.INFRA_ENGINEER]
         return [cls.APP_DEVELOPER, cls.MANAGER]
+
+    @classmethod
+    def for_person(cls, *, team_kind: str, membership_role: str) -> str:
+        """The role a person is invited in: their team's engineering role, or manager for an application team's lead."""
+        if team_kind == Team.Kind.PLATFORM:
+            return cls.PLATFORM_ENGINEER
+        if team_kind == Team.Kind.INFRASTRUCTURE:
+            return cls.INFRA_ENGINEER
+        return cls.MANAGER if membership_role == Membership.Role.TEAM_LEAD else cls.APP_DEVELOPER
 
 
 class WaveQuerySet(models.QuerySet["Wave"]):
@@ -127,6 +136,10 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
     def by_token(self, token: str) -> InvitationQuerySet:
         return self.filter(token_hash=tokens.hash_token(token))
 
+    def for_people(self) -> InvitationQuerySet:
+        """Invitations addressed to one person (from a membership), not anonymous link slots."""
+        return self.filter(membership__isnull=False)
+
 
 class Invitation(models.Model):
     """A link for one respondent of a team in a wave. See `surveys.tokens` for how the token is kept."""
@@ -135,6 +148,15 @@ class Invitation(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="survey_invitations")
     role = models.CharField(max_length=20, choices=Role.choices)
     label = models.CharField(max_length=200, blank=True, help_text="Who the link is for, as a reminder to staff.")
+    membership = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_invitations",
+        help_text="The person this link is for; empty for an anonymous link slot.",
+    )
+    opened_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="When the link was first opened.")
     token_nonce = models.CharField(max_length=64, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -144,14 +166,19 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave", "membership"], condition=models.Q(membership__isnull=False), name="one_invitation_per_person"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.team} · {self.get_role_display()} · {self.wave}"
 
     @classmethod
-    def issue(cls, *, wave: Wave, team: Team, role: str, label: str = "") -> Invitation:
+    def issue(cls, *, wave: Wave, team: Team, role: str, label: str = "", membership: Membership | None = None) -> Invitation:
         """A new, unsaved invitation with a fresh token."""
-        invitation = cls(wave=wave, team=team, role=role, label=label)
+        invitation = cls(wave=wave, team=team, role=role, label=label, membership=membership)
         invitation.set_new_token()
         return invitation
 
@@ -173,6 +200,16 @@ class Invitation(models.Model):
     def expires_at(self) -> datetime:
         return self.wave.closes_at
 
+    @property
+    def for_person(self) -> bool:
+        return self.membership_id is not None
+
+    def mark_opened(self, now: datetime) -> None:
+        """Remember the first time the link was opened (a conditional update, so two tabs keep the first moment)."""
+        if self.opened_at is None:
+            Invitation.objects.filter(pk=self.pk, opened_at__isnull=True).update(opened_at=now)
+            self.opened_at = now
+
     def revoke(self, now: datetime) -> None:
         if self.revoked_at is None:
             self.revoked_at = now
@@ -187,3 +224,5 @@ class Invitation(models.Model):
     def clean(self) -> None:
         if self.wave_id and self.team_id and self.team.organization_id != self.wave.organization_id:
             raise ValidationError({"team": "The team belongs to another organization than the wave."})
+        if self.membership_id and self.team_id and self.membership.team_id != self.team_id:
+            raise ValidationError({"membership": "The person is not a member of this team."})

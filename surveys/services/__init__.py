@@ -3,7 +3,14 @@
 from surveys.answers import AnswersInvalid
 from surveys.services.imports import ImportRefused, ImportReport, issue_responses_import
 from surveys.services.instruments import InstrumentLoadResult, instrument_load
-from surveys.services.invitations import InvitationsRefused, invitation_fresh, invitation_new_link, invitations_create
+from surveys.services.invitations import (
+    InvitationsRefused,
+    invitable_memberships,
+    invitation_fresh,
+    invitation_new_link,
+    invitations_create,
+    invitations_for_people,
+)
 from surveys.services.responses import (
     STALE_MESSAGE,
     SaveResult,
@@ -26,9 +33,11 @@ __all__ = [
     "SubmitResult",
     "SurveyClosed",
     "instrument_load",
+    "invitable_memberships",
     "invitation_fresh",
     "invitation_new_link",
     "invitations_create",
+    "invitations_for_people",
     "issue_responses_import",
     "response_save",
     "response_submit",

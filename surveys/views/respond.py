@@ -33,6 +33,7 @@ def _load(token: str) -> tuple[Invitation, Response | None] | None:
     invitation = selectors.invitation_for_token(token)
     if invitation is None:
         return None
+    invitation.mark_opened(timezone.now())
     return invitation, selectors.invitation_response(invitation)
 
 
