@@ -22,17 +22,17 @@ from django.utils import timezone
 from assessor.models import Membership
 from reports.periods import digest_period
 from reports.services import digest_data, digest_for
+from surveys.services import invitations_for_people
 from tests.reports.factories import Answers, build_org, load_instrument, make_wave, member, person, rescore, submit
 
 pytestmark = pytest.mark.django_db
 
 PAIN = "Waiting on the zebra database ticket again"
+PERSON = "Quinnevere"  # the first name of everyone invited by name: it must appear on no surface
 TEAM = "App 0001"
 
 
-@pytest.fixture
-def anonymous_wave(loaded_model: Any, request: pytest.FixtureRequest) -> dict[str, Any]:
-    respondents: int = request.param
+def _build(respondents: int, *, by_name: bool) -> dict[str, Any]:
     now = timezone.now()
     organization, teams = build_org(teams=4)
     wave = make_wave(
@@ -42,13 +42,33 @@ def anonymous_wave(loaded_model: Any, request: pytest.FixtureRequest) -> dict[st
     wave.anonymous, wave.min_responses = True, 3
     wave.save(update_fields=["anonymous", "min_responses"])
     answers = Answers(level=2, target=4, needs=("data",), delivery="ticket", wait="weeks", pains=PAIN)
-    submit(wave, [(teams[1], answers)] * respondents, when=now - timedelta(days=10))
+    responses = submit(wave, [(teams[1], answers)] * respondents, when=now - timedelta(days=10))
+    if by_name:
+        # each response came through the link of a person invited by name, as the wave's people page shows it
+        for index in range(len(responses)):
+            user = person(f"quinn{index}", email=f"quinn{index}@example.com", first_name=PERSON, last_name=f"No{index}")
+            member(user, organization, Membership.Role.MEMBER, teams[1])
+        invitations = invitations_for_people(wave=wave)
+        for response, invitation in zip(responses, invitations, strict=True):
+            response.invitation = invitation
+            response.save(update_fields=["invitation"])
     rescore(now=now - timedelta(days=9))
     admin = person("ada")
     member(admin, organization, Membership.Role.ADMIN)
     client = Client()
     client.force_login(admin)
     return {"organization": organization, "team": teams[1], "wave": wave, "admin": admin, "client": client, "now": now}
+
+
+@pytest.fixture
+def anonymous_wave(loaded_model: Any, request: pytest.FixtureRequest) -> dict[str, Any]:
+    return _build(request.param, by_name=False)
+
+
+@pytest.fixture
+def named_anonymous_wave(loaded_model: Any, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The same wave, its people invited by name (one link each, responses through those links)."""
+    return _build(request.param, by_name=True)
 
 
 def _get(client: Client, path: str) -> str:
@@ -162,3 +182,20 @@ def test_the_release_preview_and_release_follow_the_anonymous_wave_rule(anonymou
     }
     respondents = anonymous_wave["wave"].responses.filter(status="submitted").count()
     assert shown == dict.fromkeys(shown, respondents >= 3)
+
+
+@pytest.mark.parametrize("named_anonymous_wave", [1, 3], indirect=True)
+def test_people_invited_by_name_follow_the_same_rule_and_no_surface_shows_a_name(named_anonymous_wave):
+    client, wave = named_anonymous_wave["client"], named_anonymous_wave["wave"]
+    respondents = wave.responses.filter(status="submitted", invitation__membership__isnull=False).count()
+    texts = {name: _get(client, path) for name, (path, _) in surfaces(named_anonymous_wave).items()}
+    texts["release page"] = _get(client, f"/dashboard/waves/{wave.pk}/release/")
+
+    shown = [name for name, (_, probe) in surfaces(named_anonymous_wave).items() if probe(texts[name])]
+    named = [name for name, text in texts.items() if PERSON in text or "quinn0@example.com" in text]
+
+    assert shown == ([] if respondents < 3 else list(surfaces(named_anonymous_wave)))
+    assert digest_shows_the_team(named_anonymous_wave) is (respondents >= 3)
+    assert named == []
+    # only the wave's people page, for its admins, says who was invited and who answered
+    assert PERSON in _get(client, f"/dashboard/waves/{wave.pk}/people/")
