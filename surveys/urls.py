@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from surveys.views import autosave, respond, staff
+from surveys.views import autosave, open_wave, respond, staff
 
 app_name = "surveys"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     re_path(rf"^s/{TOKEN}/answers/$", respond.review, name="review"),
     re_path(rf"^s/{TOKEN}/result/$", respond.result, name="result"),
     path("waves/", staff.wave_list, name="waves"),
+    path("waves/new/", open_wave.wave_new, name="wave_new"),
     path("waves/<int:wave_id>/invitations/", staff.wave_invitations, name="wave_invitations"),
     path("waves/<int:wave_id>/invitations/create/", staff.invitations_new, name="invitations_create"),
     path("waves/<int:wave_id>/invitations/<int:invitation_id>/revoke/", staff.invitation_revoke, name="invitation_revoke"),

@@ -9,11 +9,12 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
-from assessor.access import organizations_for
+from assessor.access import is_org_admin, organizations_for
 from assessor.models import Organization
 from reports.dashboards import ChartBlock, PageNotFound, find_block
 from reports.selectors import Scope, scope_for
@@ -65,6 +66,13 @@ def handle_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return wrapper
+
+
+def new_wave_url(request: HttpRequest, organization: Organization) -> str:
+    """Where an admin of the organization opens a wave; empty for everyone else."""
+    if not is_org_admin(request.user, organization):
+        return ""
+    return f"{reverse('surveys:wave_new')}?{urlencode({'org': organization.slug})}"
 
 
 def no_organization() -> PageError:

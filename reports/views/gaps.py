@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 
 from reports.dashboards.gaps import gaps_data
-from reports.views.common import csv_download, dashboard_context, handle_errors, int_param, rendered_blocks
+from reports.views.common import csv_download, dashboard_context, handle_errors, int_param, new_wave_url, rendered_blocks
 
 
 @login_required
@@ -30,6 +29,6 @@ def gaps(request: HttpRequest) -> HttpResponse:
             "data": data,
             "blocks": rendered_blocks(request, data.blocks),
             "wave_choices": data.waves[["wave_id", "wave"]].to_dict("records"),
-            "new_wave_url": reverse("admin:surveys_wave_add"),
+            "new_wave_url": new_wave_url(request, context.scope.organization),
         },
     )

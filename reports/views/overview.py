@@ -18,6 +18,7 @@ from reports.views.common import (
     dashboard_context,
     handle_errors,
     int_param,
+    new_wave_url,
     query,
     rendered_blocks,
 )
@@ -57,7 +58,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "previous_page": query(request, page=data.page - 1) if data.page > 1 else "",
             "next_page": query(request, page=data.page + 1) if data.page < data.pages else "",
             "clear_filters_url": query(request, kind=None, group=None, page=None) if filters.narrowing else "",
-            "new_wave_url": reverse("admin:surveys_wave_add"),
+            "new_wave_url": new_wave_url(request, context.scope.organization),
             "waves_url": reverse("surveys:waves"),
             "wave_exports": is_org_admin(request.user, context.scope.organization),
         },

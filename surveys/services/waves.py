@@ -1,12 +1,18 @@
-"""Opening and closing waves now, with the rules that keep reported results stable."""
+"""Creating waves with their invitations, and opening and closing them now, with the rules that keep reported
+results stable."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from surveys.models import Wave
+from assessor.models import Organization, Team
+from surveys.models import Instrument, Invitation, Wave
+from surveys.services.invitations import InvitationsRefused, invitations_create, invitations_for_people
+
+INVITE_KINDS = ("people", "slots", "none")
 
 
 class WaveStateRefused(ValueError):
@@ -63,3 +69,53 @@ def wave_close(*, wave: Wave, now: datetime) -> bool:
         locked.closes_at = now
         locked.save(update_fields=["closes_at"])
         return True
+
+
+def wave_create(
+    *,
+    organization: Organization,
+    instrument: Instrument,
+    name: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    teams: Sequence[Team],
+    anonymous: bool = False,
+    min_responses: int = 3,
+    invite: str = "none",
+    per_role: int = 1,
+) -> tuple[Wave, list[Invitation]]:
+    """A new wave for these teams and, in the same transaction, its links: one per member of the teams
+    ("people"), `per_role` anonymous slots per team and fitting role ("slots"), or none yet.
+
+    Raises InvitationsRefused with a message when the wave cannot be made as asked; then nothing is stored.
+    """
+    if invite not in INVITE_KINDS:
+        raise InvitationsRefused(f"Choose one of {', '.join(INVITE_KINDS)} for the invitations.")
+    if closes_at <= opens_at:
+        raise InvitationsRefused("A wave must close after it opens.")
+    if not teams:
+        raise InvitationsRefused("Choose at least one team.")
+    outsiders = [team.name for team in teams if team.organization_id != organization.pk]
+    if outsiders:
+        raise InvitationsRefused(f"These teams belong to another organization: {', '.join(outsiders)}.")
+    try:
+        with transaction.atomic():
+            wave = Wave.objects.create(
+                organization=organization,
+                instrument=instrument,
+                name=name,
+                opens_at=opens_at,
+                closes_at=closes_at,
+                anonymous=anonymous,
+                min_responses=min_responses,
+            )
+            wave.teams.set(teams)
+            if invite == "people":
+                created = invitations_for_people(wave=wave)
+            elif invite == "slots":
+                created = invitations_create(wave=wave, per_role=per_role)
+            else:
+                created = []
+    except IntegrityError as exc:  # another admin opened a wave of the same name a moment earlier
+        raise InvitationsRefused(f"{organization.name} already has a wave called {name}.") from exc
+    return wave, created

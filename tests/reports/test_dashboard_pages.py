@@ -82,7 +82,7 @@ def test_without_a_wave_the_overview_tells_an_admin_how_to_open_one(client, db, 
     body = client.get(reverse("reports:overview")).content.decode()
 
     assert "No survey wave yet" in body
-    assert reverse("admin:surveys_wave_add") in body
+    assert f'href="{reverse("surveys:wave_new")}?org=fresh"' in body
 
 
 def test_without_teams_the_overview_says_where_to_add_them(client, db):
