@@ -124,12 +124,13 @@ class WaveAdmin(OrganizationScoped, admin.ModelAdmin):
 @admin.register(Invitation)
 class InvitationAdmin(OrganizationScoped, admin.ModelAdmin):
     organization_path = "wave__organization"
-    list_display = ["team", "role", "wave", "label", "status", "created_at", "revoked_at"]
+    list_display = ["team", "role", "wave", "label", "membership", "status", "created_at", "opened_at", "revoked_at"]
     list_filter = ["wave", "role", "team__kind", ("revoked_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["team", "wave", "response"]
+    list_select_related = ["team", "wave", "response", "membership__user", "membership__team", "membership__organization"]
     search_fields = ["team__name", "label", "wave__name"]
-    fields = ["wave", "team", "role", "label", "link", "created_at", "revoked_at", "token_hash"]
-    readonly_fields = ["link", "created_at", "revoked_at", "token_hash"]
+    fields = ["wave", "team", "role", "label", "membership", "link", "created_at", "opened_at", "revoked_at", "token_hash"]
+    # a person's link is made from their membership on the wave's people page, never typed in here
+    readonly_fields = ["link", "membership", "created_at", "opened_at", "revoked_at", "token_hash"]
     actions = ["revoke_links", "regenerate_links", "fresh_invitations"]
 
     @admin.display(description="Status")
