@@ -223,6 +223,7 @@ def with_wave_counts(waves: QuerySet[Wave]) -> QuerySet[Wave]:
         started_count=_count(live.filter(response__isnull=False), "wave"),
         link_submitted_count=_count(live.filter(response__status=Response.Status.SUBMITTED), "wave"),
         submitted_count=_count(Response.objects.filter(status=Response.Status.SUBMITTED), "wave"),
+        people_count=_count(live.filter(membership__isnull=False), "wave"),
     )
 
 

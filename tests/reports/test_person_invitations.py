@@ -224,3 +224,23 @@ def test_the_invite_button_adds_links_for_new_members_only(world, summer, admin_
     assert b"Invited 1 person by name" in reply.content
     assert Invitation.objects.filter(wave=summer).for_people().count() == 3
     assert Response.objects.filter(wave=summer).count() == 0
+
+
+def test_the_people_page_reads_the_same_number_of_queries_for_more_people(
+    world, summer, admin_client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(40) as few:
+        _people_page(admin_client, summer)
+    for index in range(8):
+        member(person(f"extra{index}"), world.organization, Membership.Role.MEMBER, world.teams[3 + index % 3])
+    invitations_for_people(wave=summer)
+    invitations_send(wave=summer, now=timezone.now())
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = _people_page(admin_client, summer)
+    assert html.count('id="person-') == 10
+
+
+def test_the_waves_page_links_to_the_people_invited_by_name(world, summer, admin_client):
+    page = admin_client.get("/waves/").content.decode()
+    assert f'href="/dashboard/waves/{summer.pk}/people/">2 by name' in page
