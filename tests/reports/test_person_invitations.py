@@ -244,3 +244,37 @@ def test_the_people_page_reads_the_same_number_of_queries_for_more_people(
 def test_the_waves_page_links_to_the_people_invited_by_name(world, summer, admin_client):
     page = admin_client.get("/waves/").content.decode()
     assert f'href="/dashboard/waves/{summer.pk}/people/">2 by name' in page
+
+
+def test_the_command_sends_once_and_names_an_unknown_wave(world, summer):
+    from django.core.management import CommandError, call_command
+
+    first, second = io.StringIO(), io.StringIO()
+    call_command("send_invitations", str(summer.pk), stdout=first)
+    call_command("send_invitations", str(summer.pk), stdout=second)
+
+    assert "2 sent, 0 sent earlier" in first.getvalue()
+    assert "0 sent, 2 sent earlier" in second.getvalue()
+    assert len(mail.outbox) == 2
+    with pytest.raises(CommandError, match="no wave 999999"):
+        call_command("send_invitations", "999999")
+
+
+def test_the_task_retries_when_the_mail_server_is_down_and_sends_once_after(world, summer, monkeypatch):
+    import smtplib
+
+    from celery.exceptions import Retry
+
+    from reports.tasks import send_invitations
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    with pytest.raises(Retry):
+        send_invitations.apply(args=[summer.pk], throw=True)
+    assert not SentEmail.objects.filter(kind=EmailKind.INVITE).exists()  # the failed claim was dropped
+    monkeypatch.undo()
+
+    assert send_invitations.apply(args=[summer.pk]).get() == "2 sent, 0 already sent earlier"
+    assert len(mail.outbox) == 2
