@@ -203,6 +203,8 @@ def test_every_page_passes_axe_and_fits_narrow_screens(new_page, live_server, de
         "practices": "/dashboard/practices/",
         "waves": "/waves/",
         "invitations": f"/waves/{demo['wave'].pk}/invitations/",
+        "new-wave": "/waves/new/",
+        "people": f"/dashboard/waves/{demo['wave'].pk}/people/",
         "api-docs": "/api/v1/docs/",
     }
     for path in pages.values():
@@ -214,7 +216,7 @@ def test_every_page_passes_axe_and_fits_narrow_screens(new_page, live_server, de
 
     overflow = {}
     for viewport, names in (
-        (PHONE, ("overview", "team", "gaps", "trends", "practices")),
+        (PHONE, ("overview", "team", "gaps", "trends", "practices", "new-wave", "people")),
         (ZOOMED, ("invitations", "waves", "overview")),
     ):
         page.set_viewport_size(viewport)
