@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from collectors.detect import Detection, Detectors, is_yaml, parse_codeowners, parse_manifests
 from collectors.records import SignalRecord, Skipped
@@ -131,7 +132,7 @@ def _tool_signals(detections: Sequence[Detection], detectors: Detectors, endpoin
     for key, found in sorted(files_by_tool.items()):
         tool = detectors.tool(key)
         matched = sorted(found)
-        detail = {
+        detail: dict[str, Any] = {
             "label": tool.label,
             "domains": list(tool.domains),
             "practices": list(tool.practices),
