@@ -7,6 +7,7 @@ that the value an earlier run saw stays current.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,8 @@ __all__ = [
 DEPLOYMENT = ("apps", "Deployment")
 WORKLOAD_KINDS = frozenset({DEPLOYMENT, ("apps", "StatefulSet"), ("apps", "DaemonSet")})
 NAMESPACE = ("", "Namespace")
+SECRET = ("", "Secret")
+OLM_COPY_LABEL = "olm.copiedFrom"  # OLM copies a CSV into every namespace its operator watches
 NETWORK_POLICY = ("networking.k8s.io", "NetworkPolicy")
 HPA = ("autoscaling", "HorizontalPodAutoscaler")
 LOCAL_SERVER = "https://kubernetes.default.svc"
@@ -79,6 +82,16 @@ class _Namespace:
     claims: int = 0
     gitops_destination: bool = False
     injection_tools: set[str] = field(default_factory=set)
+    managed: int = 0
+    managed_by: Counter[str] = field(default_factory=Counter)
+    controller_parts: int = 0  # workloads of a GitOps controller itself, left out of the shares
+    controller_tools: set[str] = field(default_factory=set)
+    pipelines: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def counted(self) -> int:
+        """The workloads the GitOps and managed shares are about: all but the GitOps controller's own."""
+        return self.workloads - self.controller_parts
 
 
 def _pairs(value: Any) -> list[tuple[str, str]]:
@@ -120,11 +133,16 @@ class _Reader:
         self.team_label = team_label
         self.detectors = detectors
         self.roles = roles
+        self.tools: dict[tuple[str, str], str] = {}
         self.backstage_labels = {label for c in catalog.capabilities for label in c.workload_labels}
         self.namespaces: dict[str, _Namespace] = {}
         self.crd_names: set[str] = set()
         self.platform_apis = 0
         self.saw_backstage = False
+        self.managers_seen: set[str] = set()  # tools seen managing workloads, keeping releases or installing
+        self.operators: set[str] = set()  # OLM-installed operators (CSV names), copies left out
+        self.release_types = {m.release_secret_type: m.tool for m in catalog.managers if m.release_secret_type}
+        self.installing_kinds = {kind: m.tool for m in catalog.managers for kind in m.resources}
         self.nameless_namespaces = 0
         self.homeless: dict[str, int] = {}  # objects in namespaces that the namespace list does not hold
 
@@ -161,7 +179,15 @@ class _Reader:
         metadata, spec = as_dict(item.get("metadata")), as_dict(item.get("spec"))
         namespace = as_str(metadata.get("namespace"))
         role = self.roles.get(key)
-        if key in WORKLOAD_KINDS:
+        if key in self.installing_kinds:  # a Flux HelmRelease: Helm is in use, whatever else the object does
+            self.managers_seen.add(self.installing_kinds[key])
+        if key == SECRET:
+            tool = self.release_types.get(as_str(item.get("type")))
+            if tool is None and as_str(metadata.get("name")).startswith("sh.helm.release.v1."):
+                tool = self.release_types.get("helm.sh/release.v1")
+            if tool:  # only the name and type are read: a release record holds the chart's values
+                self.managers_seen.add(tool)
+        elif key in WORKLOAD_KINDS or role == "workload":
             state = self._home(namespace, key[1])
             if state is not None:
                 self._workload(state, metadata, spec)
@@ -174,6 +200,12 @@ class _Reader:
                 state.scale_targets.add(_scale_target(spec, f"{key[1]}/{as_str(metadata.get('name'))}"))
         elif role == "platform_api":
             self.platform_apis += 1
+        elif role == "operator":
+            if OLM_COPY_LABEL not in as_dict(metadata.get("labels")):
+                self.operators.add(as_str(metadata.get("name")))
+        elif role == "pipeline":
+            if (state := self._home(namespace, key[1])) is not None:
+                state.pipelines[self.tools.get(key, key[1])] += 1
         elif role == "claim":
             if (state := self._home(namespace, key[1])) is not None:
                 state.claims += 1
@@ -187,6 +219,18 @@ class _Reader:
             return True
         return any(t.key in labels and not (t.unless & marker_keys) for t in self.catalog.tracking_labels)
 
+    def _manager(self, metadata: Mapping[str, Any], own: Mapping[str, str]) -> str:
+        """The tool that applied a workload, from its own labels and annotations or its controlling owner; "" for none."""
+        owner = next((as_dict(o) for o in as_list(metadata.get("ownerReferences")) if as_dict(o).get("controller")), None)
+        owner_kind = kind_of(owner) if owner is not None else None
+        for manager in self.catalog.managers:
+            if manager.markers.match(own) or (owner_kind is not None and owner_kind in manager.owners):
+                return manager.tool
+        return "controller" if owner_kind is not None else ""
+
+    def _controller_part(self, own: Mapping[str, str]) -> str:
+        return next((c.tool for c in self.catalog.controllers if c.markers.match(own)), "")
+
     def _workload(self, state: _Namespace, metadata: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
         template = as_dict(spec.get("template"))
         template_meta = as_dict(template.get("metadata"))
@@ -195,7 +239,20 @@ class _Reader:
         markers = own + pod
         marker_keys = {k for k, _ in markers}
         state.workloads += 1
-        state.gitops += self._gitops_marked(as_dict(metadata.get("labels")), marker_keys)
+        own_markers = dict(own)
+        manager = self._manager(metadata, own_markers)
+        if manager and manager != "controller":
+            self.managers_seen.add(manager)
+        controller = self._controller_part(own_markers)
+        if controller:
+            state.controller_parts += 1
+            state.controller_tools.add(controller)
+        else:
+            gitops = self._gitops_marked(as_dict(metadata.get("labels")), marker_keys)
+            state.gitops += gitops
+            if gitops or manager:
+                state.managed += 1
+                state.managed_by["gitops" if gitops else manager] += 1
         has_backstage = bool(marker_keys & self.backstage_labels)
         state.backstage += has_backstage
         self.saw_backstage |= has_backstage
@@ -241,6 +298,7 @@ def cluster_signals(
     roles = {r.key: r.role for r in catalog.resources}
     roles.update({r.key: r.role for r in installed})
     reader = _Reader(catalog, detectors or load_detectors(), roles, team_label)
+    reader.tools = {r.key: r.tool for r in (*catalog.resources, *installed) if r.tool}
     reader.read(items)
     signals: list[SignalRecord] = []
     skipped: list[Skipped] = []
@@ -255,13 +313,16 @@ def cluster_signals(
         kinds = {r.key for r in installed if r.role == role}
         return crds_read and kinds <= listed
 
-    workloads_partial = sorted(kind for _, kind in WORKLOAD_KINDS - listed)
+    workload_kinds = WORKLOAD_KINDS | {r.key for r in installed if r.role == "workload"}
+    workloads_partial = sorted(_kind_name(key) for key in workload_kinds - listed)
     workloads_read = DEPLOYMENT in listed and NAMESPACE in listed
     _capability_signals(catalog, reader, add, crds_read=crds_read, workloads_whole=not workloads_partial)
     if role_read("platform_api"):
         add("cluster.platform_apis", reader.platform_apis)
     elif crds_read:
         skipped.append(Skipped("cluster.platform_apis", "not every platform API definition was read, so their number is unknown"))
+    if any(r.role == "operator" for r in installed) and role_read("operator"):
+        add("cluster.olm_operators", len(reader.operators), names=sorted(reader.operators)[:20])
     if not crds_read:
         skipped.append(
             Skipped(
@@ -288,7 +349,8 @@ def cluster_signals(
         skipped.append(Skipped("k8s.gitops_share", "GitOps applications were not all read: the share is unknown"))
     if not claims_read:
         skipped.append(Skipped("k8s.claims", "not every kind of claim was read, so the number of claims is unknown"))
-    partial = {"read_whole": False, "kinds": sorted(k for _, k in WORKLOAD_KINDS & listed)} if workloads_partial else {}
+    pipeline_tools = _pipeline_tools_read(installed, listed if crds_read else set())
+    partial = {"read_whole": False, "kinds": sorted(_kind_name(k) for k in workload_kinds & listed)} if workloads_partial else {}
     for name, state in sorted(reader.namespaces.items()):
         if not state.team:
             continue
@@ -298,12 +360,19 @@ def cluster_signals(
 
         if workloads_read:
             put("k8s.workloads", state.workloads, **partial, **({"read": state.workloads} if partial else {}))
+        if workloads_read and state.controller_parts:
+            labels = ", ".join(sorted(c.label for c in catalog.controllers if c.tool in state.controller_tools))
+            skipped.append(
+                Skipped(
+                    f"k8s.gitops_share ({name})",
+                    f"{state.controller_parts} workloads are the {labels} controller itself, which no controller tracks: "
+                    "they are left out of the GitOps and managed shares",
+                )
+            )
         if workloads_read and state.workloads:
             namespace_tool = reader.detectors.injection_tool(state.markers)
             tools = sorted(state.injection_tools | ({namespace_tool} if namespace_tool else set()))
-            if gitops_read:
-                managed = state.workloads if state.gitops_destination else state.gitops
-                put("k8s.gitops_share", round(managed / state.workloads, 3), workloads=state.workloads, **partial)
+            _share_signals(put, state, gitops_read=gitops_read, partial=partial)
             put("k8s.injection_share", round(state.injected / state.workloads, 3), tools=tools, **partial)
             put("k8s.backstage_share", round(state.backstage / state.workloads, 3), **partial)
             if state.containers:
@@ -315,7 +384,40 @@ def cluster_signals(
             put("k8s.autoscalers", len(state.scale_targets))
         if claims_read:
             put("k8s.claims", state.claims)
+        for tool in pipeline_tools:
+            put(f"k8s.pipelines.{tool}", state.pipelines[tool])
     return signals, skipped
+
+
+def _kind_name(key: tuple[str, str]) -> str:
+    group, kind = key
+    return kind if key in WORKLOAD_KINDS or not group else f"{kind} ({group})"
+
+
+def _pipeline_tools_read(installed: Sequence[ResourceKind], listed: set[tuple[str, str]]) -> list[str]:
+    """The pipeline tools installed whose every pipeline kind was read: for them, none in a namespace means none."""
+    kinds: dict[str, set[tuple[str, str]]] = {}
+    for resource in installed:
+        if resource.role == "pipeline" and resource.tool:
+            kinds.setdefault(resource.tool, set()).add(resource.key)
+    return sorted(tool for tool, wanted in kinds.items() if wanted <= listed)
+
+
+def _share_signals(put: Any, state: _Namespace, *, gitops_read: bool, partial: Mapping[str, Any]) -> None:
+    """The GitOps share and the managed share (GitOps, Helm, Knative, KubeVela or another controller) of the
+    namespace's workloads, leaving out the GitOps controller's own. A namespace a GitOps application deploys to
+    counts as managed whole; without the applications read, the managed share is only a lower bound."""
+    counted = state.counted
+    if not counted:
+        return
+    extra = {"controller_workloads": state.controller_parts} if state.controller_parts else {}
+    if gitops_read:
+        gitops = counted if state.gitops_destination else state.gitops
+        put("k8s.gitops_share", round(gitops / counted, 3), workloads=counted, **extra, **partial)
+    managed = counted if gitops_read and state.gitops_destination else state.managed
+    by = dict(sorted(state.managed_by.items())) if not (gitops_read and state.gitops_destination) else {"gitops": counted}
+    detail = {**partial, **({} if gitops_read else {"read_whole": False, "read": managed})}
+    put("k8s.managed_share", round(managed / counted, 3), workloads=counted, managed_by=by, **extra, **detail)
 
 
 def _capability_signals(catalog: ClusterCatalog, reader: _Reader, add: Any, *, crds_read: bool, workloads_whole: bool) -> None:
@@ -323,13 +425,20 @@ def _capability_signals(catalog: ClusterCatalog, reader: _Reader, add: Any, *, c
     installed = []
     whole = crds_read
     for capability in catalog.capabilities:
-        present = bool(capability.crds & reader.crd_names) or (bool(capability.workload_labels) and reader.saw_backstage)
+        present = (
+            bool(capability.crds & reader.crd_names)
+            or (bool(capability.workload_labels) and reader.saw_backstage)
+            or (bool(capability.manager) and capability.manager in reader.managers_seen)
+        )
         known = present or (crds_read if capability.crds else workloads_whole)
         whole &= known
         if present:
             installed.append(capability)
         if known:
-            add(f"cluster.capability.{capability.name}", present, label=capability.label, domain=capability.domain)
+            detail: dict[str, Any] = {"label": capability.label, "domain": capability.domain}
+            if capability.practices:
+                detail["practices"] = list(capability.practices)
+            add(f"cluster.capability.{capability.name}", present, **detail)
     names = [c.label for c in installed]
     if whole:
         add("cluster.capabilities", len(installed), names=names)

@@ -26,6 +26,42 @@ class Capability:
     domain: str
     crds: frozenset[str] = frozenset()
     workload_labels: frozenset[str] = frozenset()
+    manager: str = ""
+    practices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Markers:
+    """Label or annotation keys, each with the values that count (lower case; empty: any value)."""
+
+    wanted: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def match(self, pairs: Mapping[str, str]) -> bool:
+        for key, values in self.wanted:
+            value = pairs.get(key)
+            if value is not None and (not values or value.strip().lower() in values):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class WorkloadManager:
+    """A delivery tool whose workloads count as managed: by markers, by the kind of a controlling owner, and (for
+    Helm) by its release records or by resources that install through it."""
+
+    tool: str
+    label: str
+    markers: Markers = field(default_factory=Markers)
+    owners: frozenset[tuple[str, str]] = frozenset()
+    release_secret_type: str = ""
+    resources: frozenset[tuple[str, str]] = frozenset()
+
+
+@dataclass(frozen=True)
+class GitOpsController:
+    tool: str
+    label: str
+    markers: Markers
 
 
 @dataclass(frozen=True)
@@ -38,6 +74,7 @@ class ResourceKind:
     role: str
     plural: str = ""
     version: str = ""
+    tool: str = ""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -60,6 +97,8 @@ class ClusterCatalog:
     resources: tuple[ResourceKind, ...]
     gitops_markers: frozenset[str] = field(default_factory=frozenset)
     tracking_labels: tuple[TrackingLabel, ...] = ()
+    managers: tuple[WorkloadManager, ...] = ()
+    controllers: tuple[GitOpsController, ...] = ()
 
     def role_of(self, crd: str) -> ResourceKind | None:
         return next((r for r in self.resources if r.crd == crd), None)
@@ -81,6 +120,12 @@ def _catalog(data: dict[str, Any], source: str | Path) -> ClusterCatalog:
         for section, field in (("capabilities", "name"), ("resources", "crd"))
         if (repeated := duplicates([entry[field] for entry in data[section]]))
     ]
+    managers = {entry["tool"] for entry in data.get("workload_managers", ())}
+    problems += [
+        problem(("capabilities", index, "manager"), f"{entry['manager']!r} is not a tool of 'workload_managers'")
+        for index, entry in enumerate(data["capabilities"])
+        if "manager" in entry and entry["manager"] not in managers
+    ]
     domains = capability_keys()
     problems += [
         problem(("capabilities", index, "domain"), f"{entry['domain']!r} is not a domain of assessor/data/capabilities.yaml")
@@ -96,17 +141,54 @@ def _catalog(data: dict[str, Any], source: str | Path) -> ClusterCatalog:
             domain=entry["domain"],
             crds=frozenset(entry.get("crds", ())),
             workload_labels=frozenset(entry.get("workload_labels", ())),
+            manager=entry.get("manager", ""),
+            practices=tuple(entry.get("practices", ())),
         )
         for entry in data["capabilities"]
     )
     resources = tuple(
         ResourceKind(
-            crd=e["crd"], group=e["crd"].split(".", 1)[1], kind=e["kind"], role=e["role"], plural=e["crd"].split(".", 1)[0]
+            crd=e["crd"],
+            group=e["crd"].split(".", 1)[1],
+            kind=e["kind"],
+            role=e["role"],
+            plural=e["crd"].split(".", 1)[0],
+            tool=e.get("tool", ""),
         )
         for e in data["resources"]
     )
     tracking = tuple(TrackingLabel(t["key"], frozenset(t.get("unless", ()))) for t in data.get("gitops_tracking_labels", ()))
-    return ClusterCatalog(data["version"], capabilities, resources, frozenset(data.get("gitops_markers", ())), tracking)
+    workload_managers = tuple(
+        WorkloadManager(
+            tool=e["tool"],
+            label=e["label"],
+            markers=_markers(e.get("markers", ())),
+            owners=_kinds(e.get("owners", ())),
+            release_secret_type=e.get("release_secret_type", ""),
+            resources=_kinds(e.get("resources", ())),
+        )
+        for e in data.get("workload_managers", ())
+    )
+    controllers = tuple(
+        GitOpsController(e["tool"], e["label"], _markers(e["markers"])) for e in data.get("gitops_controllers", ())
+    )
+    return ClusterCatalog(
+        data["version"],
+        capabilities,
+        resources,
+        frozenset(data.get("gitops_markers", ())),
+        tracking,
+        workload_managers,
+        controllers,
+    )
+
+
+def _markers(entries: Iterable[Mapping[str, Any]]) -> Markers:
+    return Markers(tuple((e["key"], frozenset(v.lower() for v in e.get("values", ()))) for e in entries))
+
+
+def _kinds(entries: Iterable[Mapping[str, Any]]) -> frozenset[tuple[str, str]]:
+    return frozenset((e["group"], e["kind"]) for e in entries)
 
 
 def as_dict(value: Any) -> Mapping[str, Any]:
@@ -152,7 +234,7 @@ def installed_resources(items: Iterable[Mapping[str, Any]], catalog: ClusterCata
         categories = as_list(names.get("categories"))
         known = catalog.role_of(name)
         if known is not None:
-            found[name] = ResourceKind(name, group, kind, known.role, plural, version)
+            found[name] = ResourceKind(name, group, kind, known.role, plural, version, known.tool)
         elif "claim" in categories or ("composite" in categories and spec.get("scope") == "Namespaced"):
             found[name] = ResourceKind(name, group, kind, "claim", plural, version)
     return sorted(found.values(), key=lambda r: r.crd)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from assessor.capabilities import capability_keys
 from assessor.datafiles import DataFileInvalid, check_data, problem, read_data_file
 from assessor.yamlsafe import YAMLInputError, load_yaml_all
 from collectors.conf import DATA
@@ -45,6 +46,21 @@ class Manifest:
 
 
 @dataclass(frozen=True)
+class Tool:
+    """A technology the detectors name: how pages name it, the capability domains and the practices it serves."""
+
+    key: str
+    label: str
+    domains: tuple[str, ...] = ()
+    practices: tuple[str, ...] = ()
+
+    @property
+    def signal_key(self) -> str:
+        """`files.tool.<key>`, with hyphens as underscores so that every other data file can name it."""
+        return "files.tool." + self.key.replace("-", "_")
+
+
+@dataclass(frozen=True)
 class _PathRule:
     pattern: re.Pattern[str]
     category: str
@@ -61,6 +77,10 @@ class Detectors:
     kinds: Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
     claim_spec_keys: frozenset[str]
     injection_markers: Mapping[str, tuple[frozenset[str], str]]
+    tools: Mapping[str, Tool] = field(default_factory=dict)
+
+    def tool(self, key: str) -> Tool:
+        return self.tools.get(key) or Tool(key, key)
 
     def classify_path(self, path: str) -> list[Detection]:
         lowered = path.lower()
@@ -126,14 +146,32 @@ def _index_key(glob: str) -> tuple[str, str]:
 
 
 def _category_problems(data: dict[str, Any]) -> list[str]:
-    """Every path and kind rule must name a category the file lists."""
+    """Every path and kind rule must name a category the file lists; every tool named must be listed under
+    `tools`, with domains of assessor/data/capabilities.yaml."""
     categories = data["categories"]
-    return [
+    found = [
         problem((section, index, "category"), f"{entry['category']!r} is not one of the categories")
         for section in ("paths", "kinds")
         for index, entry in enumerate(data.get(section, ()))
         if entry["category"] not in categories
     ]
+    if "tools" not in data:
+        return found
+    tools = data["tools"]
+    found += [
+        problem((section, index, "tool"), f"{entry['tool']!r} is not listed under 'tools'")
+        for section in ("paths", "kinds", "injection_markers")
+        for index, entry in enumerate(data.get(section, ()))
+        if entry["tool"] not in tools
+    ]
+    domains = capability_keys()
+    found += [
+        problem(("tools", key, "domains"), f"{domain!r} is not a domain of assessor/data/capabilities.yaml")
+        for key, tool in tools.items()
+        for domain in tool["domains"]
+        if domain not in domains
+    ]
+    return found
 
 
 def build_detectors(data: Any, *, source: str | Path = "detectors") -> Detectors:
@@ -179,6 +217,10 @@ def _detectors(data: dict[str, Any], source: str | Path) -> Detectors:
         kinds={key: tuple(found) for key, found in kinds.items()},
         claim_spec_keys=frozenset(data.get("claim_spec_keys", ())),
         injection_markers=markers,
+        tools={
+            key: Tool(key, entry["label"], tuple(entry["domains"]), tuple(entry["practices"]))
+            for key, entry in data.get("tools", {}).items()
+        },
     )
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from assessor.models import Team
+from assessor.models import Repository, Team
 from collectors import conf
 from collectors.models import CollectionRun, Evaluation, Evidence, Signal
 from collectors.rules import EvidenceItem, RuleSet, SignalFact, evaluate, load_rules
@@ -34,6 +34,14 @@ def _with_partial_reads(facts: list[SignalFact], team_ids: list[int]) -> list[Si
     return [replace(f, read_whole=False) if f.id in partial else f for f in facts]
 
 
+def _repositories(team_ids: list[int]) -> dict[int, frozenset[int]]:
+    """Each team's registered repositories, which rules reading the absence of files in all of them need."""
+    found: dict[int, set[int]] = {team_id: set() for team_id in team_ids}
+    for team_id, repository_id in Repository.objects.filter(team_id__in=team_ids).values_list("team_id", "id"):
+        found[team_id].add(repository_id)
+    return {team_id: frozenset(ids) for team_id, ids in found.items()}
+
+
 @transaction.atomic
 def evidence_evaluate(
     *,
@@ -49,7 +57,7 @@ def evidence_evaluate(
     if not kinds:
         return []
     facts = _with_partial_reads(signal_facts(team_ids=list(kinds)), list(kinds))
-    items = evaluate(rules, facts, kinds)
+    items = evaluate(rules, facts, kinds, _repositories(list(kinds)))
 
     before: dict[int, set[tuple[str, str, int, str, float, str, str]]] = defaultdict(set)
     evaluated_before = set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from collectors.detect import Detection, Detectors, is_yaml, parse_codeowners, parse_manifests
 from collectors.records import SignalRecord, Skipped
@@ -98,7 +99,9 @@ def file_signals(
     signals = [SignalRecord(key="files.total", value=len(paths), endpoint=endpoint)]
     for category, label in detectors.categories.items():
         matched = sorted(files_by_category.get(category, ()))
-        detail = {"label": label, "tools": dict(tools_by_category.get(category, {})), "paths": matched[:SAMPLE_PATHS]}
+        tools = dict(tools_by_category.get(category, {}))
+        domains = sorted({d for tool in tools for d in detectors.tool(tool).domains})
+        detail = {"label": label, "tools": tools, "domains": domains, "paths": matched[:SAMPLE_PATHS]}
         if unread:
             detail["yaml_files_not_read"] = unread
         signals.append(
@@ -110,10 +113,36 @@ def file_signals(
                 endpoint=endpoint,
             )
         )
+    signals.extend(_tool_signals(detections, detectors, endpoint, unread))
     skipped: list[Skipped] = []
     signals.extend(_ownership_signals(files_by_category.get("codeowners", set()), blobs, endpoint, skipped))
     signals.extend(_catalog_signals(files_by_category.get("catalog", set()), blobs, endpoint))
     return signals, skipped
+
+
+def _tool_signals(detections: Sequence[Detection], detectors: Detectors, endpoint: str, unread: int) -> list[SignalRecord]:
+    """`files.tool.<tool>` for each tool found: its number of files, with the domains and practices it serves.
+    Only found tools get one, so a tool that is not there stays unknown rather than zero."""
+    files_by_tool: dict[str, set[str]] = defaultdict(set)
+    categories: dict[str, set[str]] = defaultdict(set)
+    for detection in detections:
+        files_by_tool[detection.tool].add(detection.path)
+        categories[detection.tool].add(detection.category)
+    signals = []
+    for key, found in sorted(files_by_tool.items()):
+        tool = detectors.tool(key)
+        matched = sorted(found)
+        detail: dict[str, Any] = {
+            "label": tool.label,
+            "domains": list(tool.domains),
+            "practices": list(tool.practices),
+            "categories": sorted(categories[key]),
+            "paths": matched[:SAMPLE_PATHS],
+        }
+        if unread:  # an unread file may belong to the tool too: the count is at least this
+            detail.update(read_whole=False, yaml_files_not_read=unread)
+        signals.append(SignalRecord(key=tool.signal_key, value=len(matched), detail=detail, path=matched[0], endpoint=endpoint))
+    return signals
 
 
 def _ownership_signals(paths: set[str], blobs: Mapping[str, str], endpoint: str, skipped: list[Skipped]) -> list[SignalRecord]:

@@ -179,7 +179,9 @@ def _installed(run: _LiveRun, crd_names: set[str], catalog: ClusterCatalog) -> l
     installed = []
     for resource in wanted:
         version = versions.get(resource.group, "")
-        installed.append(ResourceKind(resource.crd, resource.group, resource.kind, resource.role, resource.plural, version))
+        installed.append(
+            ResourceKind(resource.crd, resource.group, resource.kind, resource.role, resource.plural, version, resource.tool)
+        )
         if not version:
             run.skipped.append(Skipped(resource.crd, "the CRD exists but the cluster does not serve its API group"))
         elif resource.key == XRD:

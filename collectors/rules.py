@@ -1,7 +1,8 @@
 """Evidence rules: a versioned data file of signal conditions, evaluated by pure code into evidence items.
 
 A rule fires only on signals that exist. A missing signal means "unknown" and never produces evidence,
-least of all contradicting evidence.
+least of all contradicting evidence. That a file type is absent is evidence only in a rule that says so (an
+`absent` condition and the rule's `absence` entry, with its reason and the coverage the scan must have had).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from collectors.conf import DATA
 ASPECTS = ASPECT_KEYS  # the bundled maturity model's aspects
 DIRECTIONS = ("supports", "contradicts")
 TEAM_KINDS = ("application", "platform", "infrastructure")
-OPERATORS = ("gte", "gt", "lte", "lt", "equals", "present")
+OPERATORS = ("gte", "gt", "lte", "lt", "equals", "present", "absent")
+COVERAGE = ("scanned_repositories", "every_repository")
+FILE_SIGNALS = "files."
 SCHEMA_FILE = DATA / "evidence_rules" / "evidence-rules.schema.json"
 
 
@@ -39,6 +42,16 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Absence:
+    """Why a rule may read the absence of files, and what the scan must have covered for it to count:
+    `scanned_repositories` (every scanned repository of the team read whole) or `every_repository` (and every
+    repository registered to the team among them)."""
+
+    covers: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Rule:
     key: str
     aspect: str
@@ -49,6 +62,7 @@ class Rule:
     when: tuple[Condition, ...]
     any_of: tuple[Condition, ...] = ()
     team_kinds: tuple[str, ...] = TEAM_KINDS
+    absence: Absence | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,7 @@ class SignalFact:
     observed_at: datetime
     platform_repo: bool | None = None
     read_whole: bool = True  # False: counted from part of a source, so the value is at least this
+    repository_id: int | None = None  # the repository the signal was observed in, when it came from one
 
 
 @dataclass(frozen=True)
@@ -92,6 +107,8 @@ def passes(condition: Condition, value: Any) -> bool:
     operator, operand = condition.operator, condition.operand
     if operator == "present":
         return value is not None
+    if operator == "absent":  # a count of zero; a boolean is not a count
+        return _is_number(value) and value == 0
     if operator == "equals":
         if isinstance(operand, bool) or isinstance(value, bool):
             return value is operand
@@ -110,7 +127,7 @@ def passes(condition: Condition, value: Any) -> bool:
 def _reads_absence(condition: Condition) -> bool:
     """Whether a larger value could break the condition (at most, below, exactly, false): then a value counted
     from part of a source proves nothing, as the part not read may hold what the condition says is absent."""
-    return condition.operator in ("lt", "lte") or (condition.operator == "equals" and condition.operand is not True)
+    return condition.operator in ("lt", "lte", "absent") or (condition.operator == "equals" and condition.operand is not True)
 
 
 def _matching(condition: Condition, facts: Sequence[SignalFact]) -> list[SignalFact] | None:
@@ -140,13 +157,37 @@ def _explain(template: str, first: SignalFact) -> str:
     return template.replace("{value}", _format_value(value)).replace("{percent}", percent)
 
 
-def evaluate_team(rules: RuleSet, facts: Sequence[SignalFact], *, team_id: int, team_kind: str) -> list[EvidenceItem]:
+def _covered(rule: Rule, by_key: Mapping[str, Sequence[SignalFact]], repositories: frozenset[int] | None) -> bool:
+    """Whether the scan covered what the rule's absence needs: for `every_repository`, each repository registered
+    to the team gave every signal whose absence the rule reads, counted whole (unknown when the repositories are)."""
+    if rule.absence is None or rule.absence.covers != "every_repository":
+        return True
+    if repositories is None:
+        return False
+    for condition in (*rule.when, *rule.any_of):
+        if condition.operator == "absent":
+            seen = {f.repository_id for f in by_key.get(condition.signal, ()) if f.read_whole}
+            if not repositories <= seen:
+                return False
+    return True
+
+
+def evaluate_team(
+    rules: RuleSet,
+    facts: Sequence[SignalFact],
+    *,
+    team_id: int,
+    team_kind: str,
+    repositories: frozenset[int] | None = None,
+) -> list[EvidenceItem]:
+    """The evidence the rules give for one team. `repositories` are the ids of the team's registered repositories,
+    which a rule whose absence covers `every_repository` needs (without them it stays silent)."""
     by_key: dict[str, list[SignalFact]] = defaultdict(list)
     for fact in facts:
         by_key[fact.key].append(fact)
     items = []
     for rule in rules.rules:
-        if team_kind not in rule.team_kinds:
+        if team_kind not in rule.team_kinds or not _covered(rule, by_key, repositories):
             continue
         matched: list[SignalFact] = []
         first: SignalFact | None = None
@@ -182,21 +223,34 @@ def evaluate_team(rules: RuleSet, facts: Sequence[SignalFact], *, team_id: int, 
     return items
 
 
-def evaluate(rules: RuleSet, facts: Iterable[SignalFact], team_kinds: Mapping[int, str]) -> list[EvidenceItem]:
-    """Evidence for every team in `team_kinds`, from the latest signals of those teams."""
+def evaluate(
+    rules: RuleSet,
+    facts: Iterable[SignalFact],
+    team_kinds: Mapping[int, str],
+    repositories: Mapping[int, frozenset[int]] | None = None,
+) -> list[EvidenceItem]:
+    """Evidence for every team in `team_kinds`, from the latest signals of those teams; `repositories` maps each
+    team to its registered repositories (see evaluate_team)."""
     by_team: dict[int, list[SignalFact]] = defaultdict(list)
     for fact in facts:
         by_team[fact.team_id].append(fact)
     return [
         item
         for team_id, kind in sorted(team_kinds.items())
-        for item in evaluate_team(rules, by_team.get(team_id, []), team_id=team_id, team_kind=kind)
+        for item in evaluate_team(
+            rules,
+            by_team.get(team_id, []),
+            team_id=team_id,
+            team_kind=kind,
+            repositories=None if repositories is None else repositories.get(team_id, frozenset()),
+        )
     ]
 
 
 def _condition(data: dict[str, Any]) -> Condition:
     operator = next(op for op in OPERATORS if op in data)
-    return Condition(data["signal"], operator, data[operator], data.get("match", "any"), data.get("platform_repo"))
+    match = "all" if operator == "absent" else data.get("match", "any")  # absent means absent from every one
+    return Condition(data["signal"], operator, data[operator], match, data.get("platform_repo"))
 
 
 def _rule(data: dict[str, Any]) -> Rule:
@@ -210,7 +264,37 @@ def _rule(data: dict[str, Any]) -> Rule:
         when=tuple(_condition(c) for c in data.get("when", ())),
         any_of=tuple(_condition(c) for c in data.get("any_of", ())),
         team_kinds=tuple(data.get("team_kinds", TEAM_KINDS)),
+        absence=Absence(data["absence"]["covers"], " ".join(data["absence"]["reason"].split())) if "absence" in data else None,
     )
+
+
+def _reads_file_absence(condition: dict[str, Any]) -> bool:
+    """A comparison that holds for a count of zero files: only an `absent` condition may say that."""
+    if not condition["signal"].startswith(FILE_SIGNALS):
+        return False
+    if "equals" in condition:
+        return condition["equals"] in (0, False) and condition["equals"] is not True
+    return ("lt" in condition and condition["lt"] > 0) or ("lte" in condition and condition["lte"] >= 0)
+
+
+def _absence_problems(index: int, rule: dict[str, Any]) -> list[str]:
+    found = []
+    absent = False
+    for section in ("when", "any_of"):
+        for position, condition in enumerate(rule.get(section, ())):
+            absent |= "absent" in condition
+            if _reads_file_absence(condition):
+                found.append(
+                    problem(
+                        ("rules", index, section, position),
+                        f"reads the absence of {condition['signal']}: say so with `absent: true` and the rule's `absence` entry",
+                    )
+                )
+    if absent and "absence" not in rule:
+        found.append(problem(("rules", index), "has an `absent` condition, so it needs an `absence` entry (covers, reason)"))
+    if "absence" in rule and not absent:
+        found.append(problem(("rules", index, "absence"), "the rule has no `absent` condition for it to be about"))
+    return found
 
 
 def _rule_set(data: dict[str, Any], source: str | Path) -> RuleSet:
@@ -220,6 +304,7 @@ def _rule_set(data: dict[str, Any], source: str | Path) -> RuleSet:
         for index, rule in enumerate(data["rules"])
         if rule["aspect"] not in ASPECTS
     ]
+    problems += [p for index, rule in enumerate(data["rules"]) for p in _absence_problems(index, rule)]
     keys = [rule["key"] for rule in data["rules"]]
     repeated = duplicates(keys)
     if repeated:

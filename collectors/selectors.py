@@ -69,9 +69,12 @@ def signal_facts(*, team_ids: Iterable[int]) -> list[SignalFact]:
     rows = (
         Signal.objects.filter(team_id__in=list(team_ids))
         .current()
-        .values_list("id", "team_id", "key", "value", "observed_at", "repository__is_platform_repo")
+        .values_list("id", "team_id", "key", "value", "observed_at", "repository__is_platform_repo", "repository_id")
     )
-    return [SignalFact(id_, team_id, key, readable(value), *rest) for id_, team_id, key, value, *rest in rows]
+    return [
+        SignalFact(id_, team_id, key, readable(value), observed_at, platform_repo, repository_id=repository_id)
+        for id_, team_id, key, value, observed_at, platform_repo, repository_id in rows
+    ]
 
 
 def current_signals_frame(*, team_ids: Iterable[int], keys: Iterable[str]) -> pd.DataFrame:

@@ -188,9 +188,10 @@ def test_an_accepted_dump_gives_signals_for_what_it_holds_and_reasons_for_what_i
     signals, skipped = cluster_signals(parsed, team_label="name", listed=held)
 
     k8s = [s for s in signals if s.key.startswith("k8s.")]
-    # No CRDs were read: no capability is known but Backstage, which shows on workloads (absent only if all were read).
+    # No CRDs were read: no capability is known but those that show on workloads, Backstage and Helm (absent only
+    # if all were read).
     others = {s.key: s.value for s in signals if not s.key.startswith("k8s.")}
-    assert set(others) <= {"cluster.capability.backstage"}
+    assert set(others) <= {"cluster.capability.backstage", "cluster.capability.helm"}
     if others:
         assert held >= WORKLOAD_KINDS
     assert any(s.what.startswith("cluster.capability") for s in skipped)

@@ -164,8 +164,12 @@ def test_a_share_counted_from_part_of_the_workloads_is_not_read_as_hand_applied(
     assert portal.value == 0.0 and portal.detail["read_whole"] is False
     assert "adoption-hand-applied-workloads" not in {item.rule_key for item in evidence_for_team(platform_team)}
 
+    # Read whole, the portal is still not GitOps-managed, but `helm install` applied it: managed, not by hand.
     cluster_dump_import(cluster=cluster, data=dump(kubectl_list(*EVERYTHING)), filename="full.json")
-    assert "adoption-hand-applied-workloads" in {item.rule_key for item in evidence_for_team(platform_team)}
+    managed = Signal.objects.filter(team=platform_team, namespace="portal", key="k8s.managed_share").current().get()
+    assert managed.value == 1.0 and managed.detail["managed_by"] == {"helm": 1}
+    fired = {item.rule_key for item in evidence_for_team(platform_team)}
+    assert "adoption-hand-applied-workloads" not in fired and "adoption-tool-managed-workloads" in fired
 
 
 def test_the_documented_export_command_reads_everything_the_rules_read():

@@ -53,8 +53,12 @@ def test_a_404_on_the_crd_list_does_not_report_every_capability_absent(fake_kube
     fake_kubernetes.fail(CRDS, 404)
     outcome = collect(fake_kubernetes)
     cluster = {s.key: (s.value, s.detail.get("read_whole", True)) for s in outcome.signals if not s.namespace}
-    # Backstage is seen on a workload; absent capabilities are unknown, so the count is only a lower bound.
-    assert cluster == {"cluster.capability.backstage": (True, True), "cluster.capabilities": (1, False)}
+    # Backstage and Helm are seen on workloads; absent capabilities are unknown, so the count is only a lower bound.
+    assert cluster == {
+        "cluster.capability.backstage": (True, True),
+        "cluster.capability.helm": (True, True),
+        "cluster.capabilities": (2, False),
+    }
     assert not outcome.complete
     assert "k8s.claims" not in by_namespace(outcome)["checkout"]
     assert "unknown" in skipped(outcome)["custom resources"]

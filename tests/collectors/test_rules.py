@@ -20,8 +20,10 @@ OTHER_KEYS = {
     *(f"delivery.{k}" for k in ("metrics_available", "change_failure_rate", "time_to_restore_hours", "deploys_per_week")),
     *(f"coop.{k}" for k in ("consumer_pr_share", "consumer_issues_180d")),
     *(f"k8s.{k}" for k in ("workloads", "gitops_share", "injection_share", "backstage_share", "resources_share")),
-    *(f"k8s.{k}" for k in ("network_policies", "autoscalers", "claims")),
+    *(f"k8s.{k}" for k in ("network_policies", "autoscalers", "claims", "managed_share")),
+    *(f"k8s.pipelines.{tool}" for tool in ("tekton", "argo_workflows")),
     "cluster.platform_apis",
+    "cluster.olm_operators",
     *(f"ci.{k}" for k in ("standard_pipeline", "provisioning_minutes", "change_failure_rate", "time_to_restore_hours")),
     *(f"ci.{k}" for k in ("deploys_per_week", "lead_time_hours", "slo_defined")),
 }
@@ -50,7 +52,8 @@ rules:
     direction: contradicts
     weight: 0.5
     team_kinds: [platform]
-    when: [{signal: files.iac, equals: 0, match: all}]
+    when: [{signal: files.iac, absent: true}]
+    absence: {covers: scanned_repositories, reason: Every scanned repository was read whole.}
     explanation: No infrastructure code.
   - key: outside
     aspect: adoption
@@ -79,7 +82,8 @@ def test_the_bundled_rules_cover_every_aspect_at_several_levels():
 
 
 def test_the_bundled_rules_only_read_signals_that_collectors_produce():
-    known = {f"files.{c}" for c in load_detectors().categories} | OTHER_KEYS
+    detectors = load_detectors()
+    known = {f"files.{c}" for c in detectors.categories} | OTHER_KEYS | {t.signal_key for t in detectors.tools.values()}
     known |= {f"cluster.capability.{c.name}" for c in load_catalog().capabilities}
     for rule in load_rules(conf.rules_file()).rules:
         for condition in (*rule.when, *rule.any_of):
