@@ -361,6 +361,9 @@ GITHUB_MAX_RATE_LIMIT_WAIT = env_float("GITHUB_MAX_RATE_LIMIT_WAIT", 60)
 GITHUB_SURVEY_LABEL = env_str("GITHUB_SURVEY_LABEL", "survey")
 GITHUB_MAX_BLOBS = env_int("GITHUB_MAX_BLOBS", 6)
 GITHUB_MAX_CALLS = env_int("GITHUB_MAX_CALLS", 100)
+# GitHub organization import (`sync_github_org`): its own call budget, and team kinds by team slug.
+GITHUB_ORG_MAX_CALLS = env_int("GITHUB_ORG_MAX_CALLS", 2000)
+GITHUB_ORG_TEAM_KINDS = env_str("GITHUB_ORG_TEAM_KINDS", "")
 # Credentials have no default; the App key may be PEM text or the path of a file holding it (read when used).
 GITHUB_TOKEN = os.environ.get("GITHUB_TOKEN", "")
 GITHUB_APP_ID = os.environ.get("GITHUB_APP_ID", "")
