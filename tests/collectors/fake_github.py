@@ -143,6 +143,7 @@ class FakeGitHub:
     team_members: dict[str, list[Any]] = field(default_factory=lambda: fixture("org-team-members.json"))
     team_repos: dict[str, list[Any]] = field(default_factory=lambda: fixture("org-team-repos.json"))
     max_page_size: int = 100
+    api_prefix: str = ""  # "/api/v3" answers as GitHub Enterprise Server does, below its API root
     requests: list[tuple[str, int]] = field(default_factory=list)
     faults: dict[str, Callable[[Request], Response]] = field(default_factory=dict)
 
@@ -247,7 +248,8 @@ class FakeGitHub:
         kept = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
 
         def url(number: int) -> str:
-            return f"{request.host_url}{base}{rest}?{urlencode([*kept, ('page', number)])}"
+            root = f"{request.host_url}{self.api_prefix.strip('/')}/" if self.api_prefix else request.host_url
+            return f"{root}{base}{rest}?{urlencode([*kept, ('page', number)])}"
 
         links = []
         if page > 1:
@@ -371,8 +373,11 @@ class FakeGitHub:
     def _org_route(self, request: Request) -> tuple[int, Any, dict[str, str]] | None:
         """(status, body, headers) for the organization's team endpoints, or None when the path is not one."""
         login, org_id = self.organization["login"], self.organization["id"]
-        by_name = re.fullmatch(r"/orgs/([^/]+)/teams(?:/([^/]+)/(members|repos))?", request.path)
-        by_id = re.fullmatch(r"/organizations/(\d+)/team(?:s|/(\d+)/(members|repos))", request.path)
+        if not request.path.startswith(self.api_prefix):
+            return None
+        path = request.path[len(self.api_prefix) :]
+        by_name = re.fullmatch(r"/orgs/([^/]+)/teams(?:/([^/]+)/(members|repos))?", path)
+        by_id = re.fullmatch(r"/organizations/(\d+)/team(?:s|/(\d+)/(members|repos))", path)
         if by_name:
             if by_name.group(1).lower() != login.lower():
                 return (*self._error(404, "Not Found", f"{DOCS}/teams/teams#list-teams"), {})

@@ -187,6 +187,16 @@ def test_a_spent_call_budget_changes_nothing(organization, fake_github, settings
     assert len(fake_github.requests) == 5
 
 
+def test_it_reads_github_enterprise_below_its_api_root(organization, fake_github, settings):
+    fake_github.api_prefix = "/api/v3"
+    fake_github.max_page_size = 3
+    settings.GITHUB_BASE_URL += "/api/v3"
+    sync()
+    assert organization.teams.count() == 5
+    assert all(path.startswith("/api/v3/") for path, _ in fake_github.requests)
+    assert any(path.startswith("/api/v3/organizations/900/teams?") for path, _ in fake_github.requests)
+
+
 def test_a_team_added_on_github_arrives_with_its_group(organization, fake_github):
     sync()
     fake_github.add_team("payments", parent="product", members=("ada-l",))
