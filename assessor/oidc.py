@@ -16,6 +16,7 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
@@ -133,6 +134,10 @@ class SignOnBackend(OIDCAuthenticationBackend):
             request.session[REFUSAL_KEY] = "The sign-in provider did not complete the sign-in; please try again."
             return None
         return user
+
+    def get_user(self, user_id: Any) -> AbstractBaseUser | None:
+        # The library's version returns switched-off accounts too; Django's keeps them signed out.
+        return ModelBackend.get_user(self, user_id)
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         """The library checks the signature and nonce; the token must also come from this issuer, for this client."""

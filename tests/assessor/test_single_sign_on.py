@@ -136,6 +136,16 @@ def test_a_switched_off_account_is_refused(client, fake_idp):
     assert "switched off" in refusal(client, sign_in(client))
 
 
+def test_switching_an_account_off_ends_its_single_sign_on_session(client, fake_idp, northwind):
+    organization, team = northwind
+    ada = User.objects.create(username="ada", email="ada.lovelace@northwind.example")
+    Membership.objects.create(user=ada, organization=organization, team=team)
+    sign_in(client)
+    assert client.get("/dashboard/").status_code == 200
+    User.objects.filter(pk=ada.pk).update(is_active=False)
+    assert client.get("/dashboard/").status_code == 302
+
+
 def test_two_accounts_with_the_same_email_are_refused(client, fake_idp):
     User.objects.create(username="ada", email="ada.lovelace@northwind.example")
     User.objects.create(username="ada2", email="ADA.LOVELACE@northwind.example")

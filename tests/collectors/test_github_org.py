@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from assessor.models import Membership, Organization, Repository, Team, TeamGroup
 from collectors.github_org import GitHubShapeError, TeamRepository, parse_team_repository
 from collectors.models import SourceState
+from collectors.tasks import sync_github_org
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +224,9 @@ def test_only_admin_and_maintain_rights_attach_a_repository(permissions, role):
 def test_a_repository_without_permissions_is_not_shaped_as_github_documents():
     with pytest.raises(GitHubShapeError):
         parse_team_repository({"full_name": "northwind/x"})
+
+
+def test_the_schedule_does_nothing_until_configured_then_syncs(organization, fake_github):
+    assert sync_github_org.apply(kwargs={"organization": "", "org": ""}).get().startswith("not configured")
+    assert sync_github_org.apply(kwargs={"organization": "nw", "org": "northwind"}).get() == "26 added, 0 changed, 0 removed"
+    assert sync_github_org.apply(kwargs={"organization": "nw", "org": "northwind"}).get() == "0 added, 0 changed, 0 removed"
