@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
@@ -59,3 +62,21 @@ def teams_visible_to(user: AnyUser, organization: Organization) -> QuerySet[Team
 
 def can_view_team(user: AnyUser, team: Team) -> bool:
     return teams_visible_to(user, team.organization).filter(pk=team.pk).exists()
+
+
+def admins_to_ask(user: AnyUser, *, limit: int = 5) -> list[tuple[str, str]]:
+    """(name, e-mail) of the people a signed-in person without a membership should ask to be added: the admins of
+    organizations whose admins share the person's e-mail domain, else those of the only organization, else the
+    superusers. At most four queries."""
+    email = str(getattr(user, "email", "") or "")
+    domain = email.rsplit("@", 1)[1].lower() if "@" in email else ""
+    admins = Membership.objects.filter(role=Membership.Role.ADMIN, user__is_active=True).exclude(user__email="")
+    people: list[Any] = []
+    if domain:
+        people = [m.user for m in admins.filter(user__email__iendswith=f"@{domain}").select_related("user")[: limit * 4]]
+    if not people and Organization.objects.count() == 1:
+        people = [m.user for m in admins.select_related("user")[: limit * 4]]
+    if not people:
+        people = list(get_user_model().objects.filter(is_superuser=True, is_active=True).exclude(email="")[:limit])
+    unique = {person.pk: person for person in people if person.pk != user.pk}
+    return [(person.get_full_name() or person.get_username(), person.email) for person in list(unique.values())[:limit]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -31,3 +32,9 @@ def navigation(request: HttpRequest) -> dict[str, list[dict[str, object]]]:
     if matches:
         max(matches, key=lambda item: len(str(item["url"])))["current"] = True
     return {"nav_items": items}
+
+
+def single_sign_on(request: HttpRequest) -> dict[str, object]:
+    """Whether the sign-in page offers single sign-on, and under what name."""
+    enabled = bool(settings.OIDC_ISSUER and settings.OIDC_RP_CLIENT_ID)
+    return {"sso_enabled": enabled, "sso_provider_name": settings.OIDC_PROVIDER_NAME}

@@ -157,6 +157,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "assessor.context_processors.navigation",
+                "assessor.context_processors.single_sign_on",
             ],
         },
     },
@@ -224,6 +225,25 @@ CACHES = {
 }
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Single sign-on through an OpenID Connect provider (mozilla-django-oidc; see assessor/oidc.py), on when an
+# issuer and a client id are set. The provider's endpoints come from its discovery document; the local
+# password form stays for the demo and for break-glass admins.
+OIDC_ISSUER = env_str("OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_ALLOWED_EMAIL_DOMAINS = env_list("OIDC_ALLOWED_EMAIL_DOMAINS", "")
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USERS", True)
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "single sign-on")
+OIDC_TIMEOUT = env_float("OIDC_TIMEOUT", 10)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TOKEN_USE_BASIC_AUTH = True  # client_secret_basic: the token endpoint authentication every provider supports
+OIDC_AUTHENTICATE_CLASS = "assessor.oidc.SignOnStartView"
+OIDC_CALLBACK_CLASS = "assessor.oidc.SignOnCallbackView"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/sso/refused/"
+AUTHENTICATION_BACKENDS.append("assessor.oidc.SignOnBackend")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -361,6 +381,9 @@ GITHUB_MAX_RATE_LIMIT_WAIT = env_float("GITHUB_MAX_RATE_LIMIT_WAIT", 60)
 GITHUB_SURVEY_LABEL = env_str("GITHUB_SURVEY_LABEL", "survey")
 GITHUB_MAX_BLOBS = env_int("GITHUB_MAX_BLOBS", 6)
 GITHUB_MAX_CALLS = env_int("GITHUB_MAX_CALLS", 100)
+# GitHub organization import (`sync_github_org`): its own call budget, and team kinds by team slug.
+GITHUB_ORG_MAX_CALLS = env_int("GITHUB_ORG_MAX_CALLS", 2000)
+GITHUB_ORG_TEAM_KINDS = env_str("GITHUB_ORG_TEAM_KINDS", "")
 # Credentials have no default; the App key may be PEM text or the path of a file holding it (read when used).
 GITHUB_TOKEN = os.environ.get("GITHUB_TOKEN", "")
 GITHUB_APP_ID = os.environ.get("GITHUB_APP_ID", "")

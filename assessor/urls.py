@@ -9,6 +9,7 @@ from assessor import views
 from assessor.api import errors as api_errors
 from assessor.api import urls as core_api
 from assessor.auth_views import ThrottledPasswordResetView
+from assessor.oidc import sso_refused
 from collectors.api import urls as collectors_api
 from reports.api import urls as reports_api
 from surveys.api import urls as surveys_api
@@ -35,6 +36,8 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("accounts/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
+    path("accounts/sso/refused/", sso_refused, name="sso_refused"),
+    path("accounts/sso/", include("mozilla_django_oidc.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -76,6 +76,16 @@ def github_max_calls() -> int:
     return max(1, int(settings.GITHUB_MAX_CALLS))
 
 
+def github_org_max_calls() -> int:
+    """GITHUB_ORG_MAX_CALLS: most HTTP requests one `sync_github_org` run may make; past it the run changes nothing."""
+    return max(1, int(settings.GITHUB_ORG_MAX_CALLS))
+
+
+def github_org_team_kinds() -> str:
+    """GITHUB_ORG_TEAM_KINDS: `slug=kind,...` for GitHub teams that are platform or infrastructure teams."""
+    return str(settings.GITHUB_ORG_TEAM_KINDS)
+
+
 def github_token() -> str:
     """GITHUB_TOKEN: the token the GitHub collector authenticates with when no App is configured."""
     return str(settings.GITHUB_TOKEN or "")

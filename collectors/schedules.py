@@ -7,4 +7,11 @@ SCHEDULES = (
         "Collect evidence for every organization", "collectors.collect_all_organizations", crontab=("15", "2", "*", "*")
     ),
     DefaultSchedule("Prune old signals", "collectors.prune_signals", crontab=("30", "3", "*", "*")),
+    # Does nothing until an admin fills in the organization's slug and the GitHub organization's login.
+    DefaultSchedule(
+        "GitHub organization sync",
+        "collectors.sync_github_org",
+        crontab=("45", "3", "*", "*"),
+        kwargs={"organization": "", "org": "", "prune": False},
+    ),
 )

@@ -8,6 +8,7 @@ from celery import Task, shared_task
 
 from assessor.models import Cluster, Organization, Repository
 from collectors.errors import CollectorError
+from collectors.github_org_sync import github_org_sync
 from collectors.models import CollectionRun
 from collectors.services import cluster_collect, organization_sources, repository_collect, signals_prune
 
@@ -88,3 +89,22 @@ def collect_all_organizations() -> int:
 @shared_task(name="collectors.prune_signals")
 def prune_signals() -> int:
     return signals_prune()
+
+
+@shared_task(bind=True, name="collectors.sync_github_org", max_retries=3)
+def sync_github_org(self: Task, organization: str = "", org: str = "", prune: bool = False) -> str:
+    """The scheduled GitHub organization sync; a schedule with no organization or GitHub org set does nothing."""
+    if not organization or not org:
+        return "not configured: set the organization and org arguments of the schedule"
+    found = Organization.objects.filter(slug=organization).first()
+    if found is None:
+        return f"no organization {organization!r}"
+    try:
+        result = github_org_sync(organization=found, org=org, dry_run=False, prune=prune)
+    except CollectorError as exc:
+        if exc.retryable:
+            countdown = max(int(exc.retry_after or 0) + 1, 60 * 2**self.request.retries)
+            raise self.retry(exc=exc, countdown=countdown) from exc
+        raise
+    report = result.report
+    return f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed"

@@ -1,4 +1,8 @@
-"""Bringing an organization in line with its catalog: keyed by entity ref, in one transaction, dry run included."""
+"""Bringing an organization in line with its catalog: keyed by entity ref, in one transaction, dry run included.
+
+Other sources (a GitHub organization) feed the same sync with refs of their own, written `ORIGIN::ref`. Each
+source sweeps and prunes only what carries its own origin, and never takes over a row another source made.
+"""
 
 from __future__ import annotations
 
@@ -44,6 +48,20 @@ def catalog_sync_from(*, organization: Organization, source: str, token: str, dr
     return catalog_sync(organization=organization, plan=plan, dry_run=dry_run, prune=prune)
 
 
+ORIGIN_MARK = "::"
+
+
+def origin_of(ref: str) -> str:
+    """The source a stored ref came from: "" for the Backstage catalog, else the part before `::`."""
+    origin, sep, _ = ref.partition(ORIGIN_MARK)
+    return origin if sep else ""
+
+
+def _claim(current: str, ref: str) -> str:
+    """The ref to store on a row matched by name: the plan's, unless another source made the row."""
+    return ref if not current or origin_of(current) == origin_of(ref) else current
+
+
 def _update(instance: models.Model, values: dict[str, Any], label: str, report: SyncReport) -> None:
     """Set the fields that differ and save only those, noting each change as `field: old → new`."""
     changes = {name: value for name, value in values.items() if getattr(instance, name) != value}
@@ -64,9 +82,10 @@ def _shown(value: Any) -> str:
     return repr(value) if value not in ("", None) else "(none)"
 
 
-def catalog_sync(*, organization: Organization, plan: CatalogPlan, dry_run: bool, prune: bool) -> SyncReport:
-    """Add and change what the plan says; remove what came from the catalog and left it only when `prune`.
-    A dry run does the same work and rolls it back, so it reports exactly what a real run would do."""
+def catalog_sync(*, organization: Organization, plan: CatalogPlan, dry_run: bool, prune: bool, origin: str = "") -> SyncReport:
+    """Add and change what the plan says; remove what came from this source (`origin`, "" for the catalog) and
+    left it only when `prune`. A dry run does the same work and rolls it back, so it reports exactly what a
+    real run would do. A plan from another source carries refs already written `origin::ref`."""
     report = SyncReport(notes=list(plan.notes))
     with transaction.atomic():
         groups = _sync_groups(organization, plan, report)
@@ -74,7 +93,7 @@ def catalog_sync(*, organization: Organization, plan: CatalogPlan, dry_run: bool
         _sync_members(organization, plan, teams, report)
         _sync_repositories(organization, plan, teams, report)
         _sync_links(organization, plan, teams, report)
-        _sweep(organization, plan, report, prune=prune)
+        _sweep(organization, plan, report, prune=prune, origin=origin)
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -91,7 +110,7 @@ def _sync_groups(organization: Organization, plan: CatalogPlan, report: SyncRepo
             group = TeamGroup.objects.create(organization=organization, slug=spec.slug, name=spec.name, source_ref=spec.ref)
             report.added.append(f"group {spec.slug}")
         else:
-            _update(group, {"name": spec.name, "source_ref": spec.ref}, f"group {group.slug}", report)
+            _update(group, {"name": spec.name, "source_ref": _claim(group.source_ref, spec.ref)}, f"group {group.slug}", report)
         result[spec.ref] = group
     return result
 
@@ -118,7 +137,7 @@ def _sync_teams(
             )
             report.added.append(f"team {spec.slug} ({spec.kind})")
         else:
-            values: dict[str, Any] = {"name": spec.name, "group": group, "source_ref": spec.ref}
+            values: dict[str, Any] = {"name": spec.name, "group": group, "source_ref": _claim(team.source_ref, spec.ref)}
             if spec.description:
                 values["description"] = spec.description
             if not team.kind_overridden:
@@ -153,7 +172,11 @@ def _sync_members(organization: Organization, plan: CatalogPlan, teams: dict[str
             )
             report.added.append(label)
         else:
-            values = {"team": team, "source_ref": spec.ref, "github_login": spec.github_login or membership.github_login}
+            values = {
+                "team": team,
+                "source_ref": _claim(membership.source_ref, spec.ref),
+                "github_login": spec.github_login or membership.github_login,
+            }
             _update(membership, values, label, report)
 
 
@@ -175,7 +198,7 @@ def _sync_repositories(organization: Organization, plan: CatalogPlan, teams: dic
             )
             report.added.append(f"repository {spec.github_full_name} of {team.slug}")
         else:
-            values: dict[str, Any] = {"team": team, "source_ref": spec.ref}
+            values: dict[str, Any] = {"team": team, "source_ref": _claim(repo.source_ref, spec.ref)}
             if not repo.local_path:  # a local checkout stays the source it is collected from
                 values["github_full_name"] = spec.github_full_name
             _update(repo, values, f"repository {repo}", report)
@@ -197,31 +220,43 @@ def _sync_links(organization: Organization, plan: CatalogPlan, teams: dict[str, 
             Consumption.objects.create(consumer=consumer, provider=provider, source_ref=spec.ref, provenance=provenance)
             report.added.append(label)
         else:
-            values = {"consumer": consumer, "provider": provider, "source_ref": spec.ref, "provenance": provenance}
+            values = {
+                "consumer": consumer,
+                "provider": provider,
+                "source_ref": _claim(link.source_ref, spec.ref),
+                "provenance": provenance,
+            }
             _update(link, values, label, report)
 
 
-def _sweep(organization: Organization, plan: CatalogPlan, report: SyncReport, *, prune: bool) -> None:
-    """What came from the catalog earlier but is no longer in it: removed with `prune`, else listed as kept."""
+def _sweep(organization: Organization, plan: CatalogPlan, report: SyncReport, *, prune: bool, origin: str) -> None:
+    """What came from this source earlier but is no longer in it: removed with `prune`, else listed as kept."""
+
+    def own(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        queryset = queryset.exclude(source_ref="")
+        if origin:
+            return queryset.filter(source_ref__startswith=f"{origin}{ORIGIN_MARK}")
+        return queryset.exclude(source_ref__contains=ORIGIN_MARK)
+
     stale: list[tuple[str, models.QuerySet[Any]]] = [
         (
             "link",
-            Consumption.objects.filter(consumer__organization=organization)
-            .exclude(source_ref="")
-            .exclude(source_ref__in=[link.ref for link in plan.links]),
+            own(Consumption.objects.filter(consumer__organization=organization)).exclude(
+                source_ref__in=[link.ref for link in plan.links]
+            ),
         ),
         (
             "repository",
-            Repository.objects.filter(team__organization=organization)
-            .exclude(source_ref="")
-            .exclude(source_ref__in=[repo.ref for repo in plan.repositories]),
+            own(Repository.objects.filter(team__organization=organization)).exclude(
+                source_ref__in=[repo.ref for repo in plan.repositories]
+            ),
         ),
         (
             "membership",
-            organization.memberships.exclude(source_ref="").exclude(source_ref__in=[m.ref for m in plan.members]),
+            own(organization.memberships.all()).exclude(source_ref__in=[m.ref for m in plan.members]),
         ),
-        ("team", organization.teams.exclude(source_ref="").exclude(source_ref__in=[team.ref for team in plan.teams])),
-        ("group", organization.groups.exclude(source_ref="").exclude(source_ref__in=[g.ref for g in plan.groups])),
+        ("team", own(organization.teams.all()).exclude(source_ref__in=[team.ref for team in plan.teams])),
+        ("group", own(organization.groups.all()).exclude(source_ref__in=[g.ref for g in plan.groups])),
     ]
     for label, queryset in stale:
         for instance in queryset:

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
-from assessor.access import is_org_admin, organizations_for
+from assessor.access import admins_to_ask, is_org_admin, organizations_for
 from assessor.models import Organization
 from reports.dashboards import ChartBlock, PageNotFound, find_block
 from reports.selectors import Scope, scope_for
@@ -27,11 +27,12 @@ DOWNLOAD = "download"
 class PageError(Exception):
     """Stops a view with a friendly page and a 4xx status."""
 
-    def __init__(self, status: int, title: str, message: str) -> None:
+    def __init__(self, status: int, title: str, message: str, contacts: list[tuple[str, str]] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.title = title
         self.message = message
+        self.contacts = contacts or []  # (name, e-mail) of the people to ask
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,12 @@ class Context:
 
 
 def error_page(request: HttpRequest, error: PageError) -> HttpResponse:
-    context = {"title": error.title, "message": error.message, "dashboard_link": error.status != 403}
+    context = {
+        "title": error.title,
+        "message": error.message,
+        "dashboard_link": error.status != 403,
+        "contacts": error.contacts,
+    }
     return render(request, "reports/error.html", context, status=error.status)
 
 
@@ -75,19 +81,21 @@ def new_wave_url(request: HttpRequest, organization: Organization) -> str:
     return f"{reverse('surveys:wave_new')}?{urlencode({'org': organization.slug})}"
 
 
-def no_organization() -> PageError:
-    return PageError(
-        403,
-        "No dashboard for you yet",
-        "You are not a member of any organization here. Ask an admin of your organization to add you to your team.",
+def no_organization(request: HttpRequest) -> PageError:
+    contacts = admins_to_ask(request.user)
+    ask = (
+        "Ask one of these admins to add you to your team:"
+        if contacts
+        else "Ask an admin of your organization to add you to your team."
     )
+    return PageError(403, "No dashboard for you yet", f"You are not a member of any organization here. {ask}", contacts)
 
 
 def dashboard_context(request: HttpRequest, organization: Organization | None = None) -> Context:
     """The reader's organizations and what they may see of the chosen one (`?org=<slug>`, else their first)."""
     organizations = list(organizations_for(request.user))
     if not organizations:
-        raise no_organization()
+        raise no_organization(request)
     if organization is None:
         wanted = request.GET.get("org", "")
         if wanted:
@@ -97,7 +105,7 @@ def dashboard_context(request: HttpRequest, organization: Organization | None = 
         else:
             organization = organizations[0]
     elif organization not in organizations:
-        raise no_organization()
+        raise no_organization(request)
     scope = scope_for(request.user, organization)
     if scope.teams.empty and scope.org_wide:
         raise PageError(

@@ -10,7 +10,11 @@ What it copies from GitHub:
 - a renamed repository (`renamed_from`) answers its old name with 301 and `Location` on `/repositories/ID`;
 - an empty repository answers 409 "Git Repository is empty." on commits and trees, 404 on its branch;
 - every answer carries X-RateLimit-* headers; a 304 to a conditional request costs no point;
-- faults: any status for a path (`fail`), a primary (`primary_limit`) or secondary (`secondary_limit`) limit.
+- faults: any status for a path (`fail`), a primary (`primary_limit`) or secondary (`secondary_limit`) limit;
+- an organization's teams (`/orgs/ORG/teams`, each with its `parent` team), a team's members and a team's
+  repositories (`/orgs/ORG/teams/SLUG/members`, `.../repos`, each repository with the `permissions` object
+  `admin`/`maintain`/`push`/`triage`/`pull` and `role_name` of the team's right), paged with Link URLs of the
+  form `/organizations/ORG_ID/team/TEAM_ID/...` as GitHub writes them; `max_page_size` lowers GitHub's 100.
 """
 
 from __future__ import annotations
@@ -134,6 +138,12 @@ class FakeGitHub:
     tree_limit: int | None = None
     missing_blobs: set[str] = field(default_factory=set)
     rate_limit: int = 5000
+    organization: dict[str, Any] = field(default_factory=lambda: fixture("org.json"))
+    teams: list[Any] = field(default_factory=lambda: fixture("org-teams.json"))
+    team_members: dict[str, list[Any]] = field(default_factory=lambda: fixture("org-team-members.json"))
+    team_repos: dict[str, list[Any]] = field(default_factory=lambda: fixture("org-team-repos.json"))
+    max_page_size: int = 100
+    api_prefix: str = ""  # "/api/v3" answers as GitHub Enterprise Server does, below its API root
     requests: list[tuple[str, int]] = field(default_factory=list)
     faults: dict[str, Callable[[Request], Response]] = field(default_factory=dict)
 
@@ -223,10 +233,12 @@ class FakeGitHub:
     def _error(self, status: int, message: str, docs: str = DOCS) -> tuple[int, Any]:
         return status, {"message": message, "documentation_url": docs, "status": str(status)}
 
-    def _page(self, request: Request, items: list[Any], rest: str) -> tuple[list[Any], dict[str, str]]:
-        """One page of `items` as GitHub cuts it, and its Link header."""
+    def _page(self, request: Request, items: list[Any], rest: str, base: str = "") -> tuple[list[Any], dict[str, str]]:
+        """One page of `items` as GitHub cuts it, and its Link header (URLs below `base`, else the repository's)."""
         per_page = request.args.get("per_page", "")
-        size = min(int(per_page), 100) if per_page.isdigit() and int(per_page) > 0 else 30
+        size = min(int(per_page), 100, self.max_page_size) if per_page.isdigit() and int(per_page) > 0 else 30
+        size = min(size, self.max_page_size)
+        base = base or f"repositories/{self.repo['id']}"
         page_arg = request.args.get("page", "")
         page = int(page_arg) if page_arg.isdigit() and int(page_arg) > 0 else 1
         last = max(1, -(-len(items) // size))
@@ -236,7 +248,8 @@ class FakeGitHub:
         kept = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
 
         def url(number: int) -> str:
-            return f"{request.host_url}repositories/{self.repo['id']}{rest}?{urlencode([*kept, ('page', number)])}"
+            root = f"{request.host_url}{self.api_prefix.strip('/')}/" if self.api_prefix else request.host_url
+            return f"{root}{base}{rest}?{urlencode([*kept, ('page', number)])}"
 
         links = []
         if page > 1:
@@ -340,6 +353,50 @@ class FakeGitHub:
         chunk, headers = self._page(request, listed, rest)
         return 200, chunk, headers
 
+    # Organizations ------------------------------------------------------------------------------------------
+
+    def add_team(self, slug: str, *, parent: str | None = None, members: tuple[str, ...] = ()) -> None:
+        """A new team (shaped like the fixture's), with members who have the fixture's user shape."""
+        template = {k: v for k, v in self.teams[0].items() if k != "parent"}
+        number = max(team["id"] for team in self.teams) + 1
+        made = {**template, "id": number, "node_id": f"T_{number}", "slug": slug, "name": slug.replace("-", " ").title(),
+                "html_url": template["html_url"].rsplit("/", 1)[0] + f"/{slug}", "description": ""}  # fmt: skip
+        parent_team = next((team for team in self.teams if team["slug"] == parent), None)
+        made["parent"] = {k: v for k, v in parent_team.items() if k != "parent"} if parent_team else None
+        self.teams.append(made)
+        user = next(iter(self.team_members.values()))[0]
+        self.team_members[slug] = [
+            {**user, "login": login, "id": 700 + i, "node_id": f"U_{700 + i}"} for i, login in enumerate(members)
+        ]
+        self.team_repos[slug] = []
+
+    def _org_route(self, request: Request) -> tuple[int, Any, dict[str, str]] | None:
+        """(status, body, headers) for the organization's team endpoints, or None when the path is not one."""
+        login, org_id = self.organization["login"], self.organization["id"]
+        if not request.path.startswith(self.api_prefix):
+            return None
+        path = request.path[len(self.api_prefix) :]
+        by_name = re.fullmatch(r"/orgs/([^/]+)/teams(?:/([^/]+)/(members|repos))?", path)
+        by_id = re.fullmatch(r"/organizations/(\d+)/team(?:s|/(\d+)/(members|repos))", path)
+        if by_name:
+            if by_name.group(1).lower() != login.lower():
+                return (*self._error(404, "Not Found", f"{DOCS}/teams/teams#list-teams"), {})
+            team = next((t for t in self.teams if t["slug"] == by_name.group(2)), None) if by_name.group(2) else None
+            part = by_name.group(3)
+        elif by_id and by_id.group(1) == str(org_id):
+            team = next((t for t in self.teams if str(t["id"]) == by_id.group(2)), None) if by_id.group(2) else None
+            part = by_id.group(3)
+        else:
+            return None
+        if part is None:
+            chunk, headers = self._page(request, self.teams, "/teams", f"organizations/{org_id}")
+            return 200, chunk, headers
+        if team is None:
+            return (*self._error(404, "Not Found", f"{DOCS}/teams/members#list-team-members"), {})
+        listed = self.team_members.get(team["slug"], []) if part == "members" else self.team_repos.get(team["slug"], [])
+        chunk, headers = self._page(request, listed, f"/{part}", f"organizations/{org_id}/team/{team['id']}")
+        return 200, chunk, headers
+
     def handle(self, request: Request) -> Response:
         recorded = request.full_path.rstrip("?")
         for fragment, answer in self.faults.items():
@@ -364,7 +421,13 @@ class FakeGitHub:
             }
             return self._json(301, body, {"Location": target})
         match = re.fullmatch(rf"(/repos/{re.escape(self.repo['full_name'])}|/repositories/{self.repo['id']})(/.*)?", request.path)
-        status, data, headers = self._route(request, match.group(2) or "") if match else (*self._error(404, "Not Found"), {})
+        routed = self._org_route(request)
+        if routed is not None:
+            status, data, headers = routed
+        elif match:
+            status, data, headers = self._route(request, match.group(2) or "")
+        else:
+            status, data, headers = (*self._error(404, "Not Found"), {})
         if status != 200:
             self.rate_limit -= 1
             self.requests.append((recorded, status))

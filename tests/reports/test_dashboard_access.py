@@ -34,7 +34,9 @@ def test_it_tells_people_outside_every_organization_what_to_do(client, world, na
     response = get(client, world.outsider, reverse(name))
 
     assert response.status_code == 403
-    assert "Ask an admin of your organization to add you" in response.content.decode()
+    body = response.content.decode()
+    assert "You are not a member of any organization here. Ask one of these admins to add you to your team:" in body
+    assert 'href="mailto:ada@example.com"' in body
 
 
 @pytest.mark.parametrize("name", PAGES)

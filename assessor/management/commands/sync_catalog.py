@@ -14,6 +14,7 @@ from assessor.models import Organization
 
 class Command(BaseCommand):
     help = "Bring an organization in line with a Backstage catalog (files or REST API); idempotent."
+    source_name = "the catalog"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--organization", help="The organization's slug (may be left out when there is only one).")
@@ -55,15 +56,15 @@ class Command(BaseCommand):
             (f"{would}added", report.added),
             (f"{would}changed", report.changed),
             (f"{would}removed", report.removed),
-            ("no longer in the catalog, kept (--prune removes them)", report.kept),
+            (f"no longer in {self.source_name}, kept (--prune removes them)", report.kept),
             ("notes", report.notes),
         ]
         for title, lines in sections:
             if lines:
-                self.stdout.write(f"{title.capitalize()} ({len(lines)}):")
+                self.stdout.write(f"{title[:1].upper()}{title[1:]} ({len(lines)}):")
                 for line in lines:
                     self.stdout.write(f"  {line}")
         if report.unchanged:
-            self.stdout.write("Nothing to change: the organization matches the catalog.")
+            self.stdout.write(f"Nothing to change: the organization matches {self.source_name}.")
         elif dry_run:
             self.stdout.write("Dry run: nothing was changed.")
