@@ -357,3 +357,21 @@ def test_network_policies_are_counted_per_namespace():
     }
     signals, _ = read([namespace("shop", "shop"), policy])
     assert signals[("k8s.network_policies", "shop")].value == 1
+
+
+@pytest.mark.parametrize(
+    ("plural", "group", "kind", "capability", "practice"),
+    [
+        ("services", "serving.knative.dev", "Service", "knative", "capability_injection"),
+        ("clonesets", "apps.kruise.io", "CloneSet", "openkruise", "operators"),
+        ("promises", "platform.kratix.io", "Promise", "kratix", "resource_model"),
+        ("clusters", "postgresql.cnpg.io", "Cluster", "cloudnativepg", "operators"),
+    ],
+)
+def test_seed_technologies_installed_in_a_cluster_are_named_and_count_for_their_practice(
+    plural, group, kind, capability, practice
+):
+    signals, _ = read([crd(plural, group, kind), namespace("shop", "shop")])
+    found = signals[(f"cluster.capability.{capability}", "")]
+    assert found.value is True and found.detail["domain"] in capability_keys()
+    assert f"cluster.capability.{capability}" in PRACTICES[practice]
