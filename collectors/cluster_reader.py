@@ -97,6 +97,7 @@ class ClusterReading:
         self.managers_seen: set[str] = set()  # tools seen managing workloads, keeping releases or installing
         self.operators: set[str] = set()  # OLM-installed operators (CSV names), copies left out
         self.release_types = {m.release_secret_type: m.tool for m in catalog.managers if m.release_secret_type}
+        self.release_prefixes = {m.release_secret_prefix: m.tool for m in catalog.managers if m.release_secret_prefix}
         self.installing_kinds = {kind: m.tool for m in catalog.managers for kind in m.resources}
         self.nameless_namespaces = 0
         self.homeless: dict[str, int] = {}  # objects in namespaces that the namespace list does not hold
@@ -137,9 +138,10 @@ class ClusterReading:
         if key in self.installing_kinds:  # a Flux HelmRelease: Helm is in use, whatever else the object does
             self.managers_seen.add(self.installing_kinds[key])
         if key == SECRET:
-            tool = self.release_types.get(as_str(item.get("type")))
-            if tool is None and as_str(metadata.get("name")).startswith("sh.helm.release.v1."):
-                tool = self.release_types.get("helm.sh/release.v1")
+            name = as_str(metadata.get("name"))
+            tool = self.release_types.get(as_str(item.get("type"))) or next(
+                (t for prefix, t in self.release_prefixes.items() if name.startswith(prefix)), None
+            )
             if tool:  # only the name and type are read: a release record holds the chart's values
                 self.managers_seen.add(tool)
         elif key in WORKLOAD_KINDS or role == "workload":

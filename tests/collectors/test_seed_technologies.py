@@ -318,6 +318,10 @@ def test_helm_is_named_from_its_release_records_without_reading_their_contents()
     items = [namespace("ingress", "platform"), deployment("other", "ingress"), release]
     signals, _ = read(items)
     assert signals[("cluster.capability.helm", "")].value is True
+    untyped = {**release, "type": "Opaque"}  # named as Helm names its release records
+    assert read([namespace("ingress", "platform"), untyped])[0][("cluster.capability.helm", "")].value is True
+    other = {**untyped, "metadata": {**release["metadata"], "name": "ingress-tls"}}
+    assert ("cluster.capability.helm", "") not in read([namespace("ingress", "platform"), other])[0]
 
 
 def test_helm_is_named_from_the_managed_by_label_and_from_a_flux_helm_release():
