@@ -54,6 +54,7 @@ class WorkloadManager:
     markers: Markers = field(default_factory=Markers)
     owners: frozenset[tuple[str, str]] = frozenset()
     release_secret_type: str = ""
+    release_secret_prefix: str = ""
     resources: frozenset[tuple[str, str]] = frozenset()
 
 
@@ -165,6 +166,7 @@ def _catalog(data: dict[str, Any], source: str | Path) -> ClusterCatalog:
             markers=_markers(e.get("markers", ())),
             owners=_kinds(e.get("owners", ())),
             release_secret_type=e.get("release_secret_type", ""),
+            release_secret_prefix=e.get("release_secret_prefix", ""),
             resources=_kinds(e.get("resources", ())),
         )
         for e in data.get("workload_managers", ())

@@ -41,6 +41,14 @@ MANIFEST_HINTS = (
     "mesh",
     "istio",
     "vela",
+    ".tekton",
+    "tekton",
+    "knative",
+    "keptn",
+    "kratix",
+    "promises",
+    "kruise",
+    "databases",
 )
 
 

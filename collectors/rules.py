@@ -23,7 +23,6 @@ ASPECTS = ASPECT_KEYS  # the bundled maturity model's aspects
 DIRECTIONS = ("supports", "contradicts")
 TEAM_KINDS = ("application", "platform", "infrastructure")
 OPERATORS = ("gte", "gt", "lte", "lt", "equals", "present", "absent")
-COVERAGE = ("scanned_repositories", "every_repository")
 FILE_SIGNALS = "files."
 SCHEMA_FILE = DATA / "evidence_rules" / "evidence-rules.schema.json"
 

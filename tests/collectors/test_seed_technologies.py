@@ -318,6 +318,10 @@ def test_helm_is_named_from_its_release_records_without_reading_their_contents()
     items = [namespace("ingress", "platform"), deployment("other", "ingress"), release]
     signals, _ = read(items)
     assert signals[("cluster.capability.helm", "")].value is True
+    untyped = {**release, "type": "Opaque"}  # named as Helm names its release records
+    assert read([namespace("ingress", "platform"), untyped])[0][("cluster.capability.helm", "")].value is True
+    other = {**untyped, "metadata": {**release["metadata"], "name": "ingress-tls"}}
+    assert ("cluster.capability.helm", "") not in read([namespace("ingress", "platform"), other])[0]
 
 
 def test_helm_is_named_from_the_managed_by_label_and_from_a_flux_helm_release():
@@ -357,3 +361,21 @@ def test_network_policies_are_counted_per_namespace():
     }
     signals, _ = read([namespace("shop", "shop"), policy])
     assert signals[("k8s.network_policies", "shop")].value == 1
+
+
+@pytest.mark.parametrize(
+    ("plural", "group", "kind", "capability", "practice"),
+    [
+        ("services", "serving.knative.dev", "Service", "knative", "capability_injection"),
+        ("clonesets", "apps.kruise.io", "CloneSet", "openkruise", "operators"),
+        ("promises", "platform.kratix.io", "Promise", "kratix", "resource_model"),
+        ("clusters", "postgresql.cnpg.io", "Cluster", "cloudnativepg", "operators"),
+    ],
+)
+def test_seed_technologies_installed_in_a_cluster_are_named_and_count_for_their_practice(
+    plural, group, kind, capability, practice
+):
+    signals, _ = read([crd(plural, group, kind), namespace("shop", "shop")])
+    found = signals[(f"cluster.capability.{capability}", "")]
+    assert found.value is True and found.detail["domain"] in capability_keys()
+    assert f"cluster.capability.{capability}" in PRACTICES[practice]
