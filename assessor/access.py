@@ -64,17 +64,20 @@ def can_view_team(user: AnyUser, team: Team) -> bool:
     return teams_visible_to(user, team.organization).filter(pk=team.pk).exists()
 
 
-def admins_to_ask(user: AnyUser, *, limit: int = 5) -> list[tuple[str, str]]:
-    """(name, e-mail) of the people a signed-in person without a membership should ask to be added: the admins of
-    organizations whose admins share the person's e-mail domain, else those of the only organization, else the
-    superusers. At most four queries."""
+def admins_to_ask(user: AnyUser, *, organization: Organization | None = None, limit: int = 5) -> list[tuple[str, str]]:
+    """(name, e-mail) of the people a signed-in person should ask to be added to a team: the admins of
+    `organization` when given; else the admins who share the person's e-mail domain, else those of the only
+    organization, else the superusers. At most four queries."""
     email = str(getattr(user, "email", "") or "")
     domain = email.rsplit("@", 1)[1].lower() if "@" in email else ""
     admins = Membership.objects.filter(role=Membership.Role.ADMIN, user__is_active=True).exclude(user__email="")
     people: list[Any] = []
-    if domain:
+    if organization is not None:
+        admins = admins.filter(organization=organization)
+        people = [m.user for m in admins.select_related("user")[: limit * 4]]
+    elif domain:
         people = [m.user for m in admins.filter(user__email__iendswith=f"@{domain}").select_related("user")[: limit * 4]]
-    if not people and Organization.objects.count() == 1:
+    if not people and organization is None and Organization.objects.count() == 1:
         people = [m.user for m in admins.select_related("user")[: limit * 4]]
     if not people:
         people = list(get_user_model().objects.filter(is_superuser=True, is_active=True).exclude(email="")[:limit])

@@ -55,7 +55,7 @@ def provider() -> Provider:
     found = cache.get(key)
     if isinstance(found, Provider):
         return found
-    url = issuer + DISCOVERY_PATH
+    url = issuer.rstrip("/") + DISCOVERY_PATH
     try:
         response = requests.get(url, timeout=settings.OIDC_TIMEOUT, headers={"Accept": "application/json"})
     except requests.RequestException as exc:
@@ -66,13 +66,14 @@ def provider() -> Provider:
         document = response.json()
     except ValueError as exc:
         raise ProviderUnavailable(f"{url} is not a JSON discovery document.") from exc
-    if not isinstance(document, dict) or document.get("issuer") != issuer:
+    # The issuer as the provider writes it (some end it with "/") is what its tokens carry.
+    if not isinstance(document, dict) or str(document.get("issuer") or "").rstrip("/") != issuer.rstrip("/"):
         raise ProviderUnavailable(f"{url} does not describe the issuer {issuer}.")
     endpoints = ("authorization_endpoint", "token_endpoint", "jwks_uri")
     if not all(isinstance(document.get(name), str) and document[name] for name in endpoints):
         raise ProviderUnavailable(f"{url} names no authorization, token or JWKS endpoint.")
     found = Provider(
-        issuer=issuer,
+        issuer=str(document["issuer"]),
         authorization_endpoint=document["authorization_endpoint"],
         token_endpoint=document["token_endpoint"],
         jwks_uri=document["jwks_uri"],

@@ -229,7 +229,7 @@ LOGOUT_REDIRECT_URL = "/"
 # Single sign-on through an OpenID Connect provider (mozilla-django-oidc; see assessor/oidc.py), on when an
 # issuer and a client id are set. The provider's endpoints come from its discovery document; the local
 # password form stays for the demo and for break-glass admins.
-OIDC_ISSUER = env_str("OIDC_ISSUER", "").rstrip("/")
+OIDC_ISSUER = env_str("OIDC_ISSUER", "")
 OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
 OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
 OIDC_ALLOWED_EMAIL_DOMAINS = env_list("OIDC_ALLOWED_EMAIL_DOMAINS", "")

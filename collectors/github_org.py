@@ -81,9 +81,27 @@ def parse_team_repository(item: Any) -> TeamRepository | None:
     return TeamRepository(item["full_name"], str(item.get("name") or item["full_name"].split("/")[1]), role)
 
 
+# What the state keeps of each item: the fields its parse function reads, in GitHub's own shape, so a page taken
+# from the state goes through the same checks as one GitHub just sent.
+_KEPT = {
+    "team": lambda item: {
+        "slug": item.get("slug"),
+        "name": item.get("name"),
+        "description": item.get("description"),
+        "parent": {"slug": item["parent"].get("slug")} if isinstance(item.get("parent"), dict) else None,
+    },
+    "member": lambda item: {"login": item.get("login")},
+    "repository": lambda item: {
+        "full_name": item.get("full_name"),
+        "name": item.get("name"),
+        "permissions": item.get("permissions"),
+    },
+}
+
+
 class _Pages:
-    """Reads lists page by page, each page conditionally; `state` maps each page's URL to its ETag, parsed items
-    and the next page's URL, and `seen` is the same for the pages this run visited (the new state)."""
+    """Reads lists page by page, each page conditionally; `state` maps each page's URL to its ETag, items (as
+    `_KEPT` keeps them) and the next page's URL, and `seen` is the same for the pages this run visited."""
 
     def __init__(self, client: GitHubClient, state: Mapping[str, Any]) -> None:
         self.client = client
@@ -91,13 +109,13 @@ class _Pages:
         self.seen: dict[str, Any] = {}
         self.fresh = 0
 
-    def read(self, path: str, parse: Callable[[Any], Any]) -> list[Any] | None:
+    def read(self, path: str, kind: str, parse: Callable[[Any], Any]) -> list[Any] | None:
         """Every item of the list at `path`, parsed; None when GitHub answers 404."""
-        url, params, items = path, {"per_page": PER_PAGE}, []
+        url, params = path, {"per_page": PER_PAGE}
+        items: list[Any] = []
         while url:
             key = f"{url}?per_page={PER_PAGE}" if params else url
-            known = self.state.get(key)
-            known = known if isinstance(known, dict) and isinstance(known.get("items"), list) else None
+            known, parsed = self._known(key, parse)
             try:
                 answer = self.client.get(url, params=params, etag=str(known["etag"]) if known else "")
             except CallBudgetSpent:
@@ -112,33 +130,28 @@ class _Pages:
                 # A later page gone missing means the list changed while it was read: reading again will do.
                 raise GitHubError(f"GitHub answered {answer.status} for {url}.", retryable=bool(items))
             else:
-                if not isinstance(answer.data, list):
-                    raise GitHubError(f"GitHub's answer for {url} is not a list.")
+                if not isinstance(answer.data, list) or not all(isinstance(item, dict) for item in answer.data):
+                    raise GitHubError(f"GitHub's answer for {url} is not a list of objects.")
                 try:
                     parsed = [parse(item) for item in answer.data]
                 except GitHubShapeError as exc:
                     raise GitHubError(f"GitHub's answer for {url} had an unexpected shape: {exc}") from exc
-                page = {"etag": answer.etag, "items": [_plain(item) for item in parsed], "next": answer.link("next")}
+                page = {"etag": answer.etag, "items": [_KEPT[kind](item) for item in answer.data], "next": answer.link("next")}
                 self.fresh += 1
             self.seen[key] = page
-            items.extend(page["items"])
+            items.extend(parsed)
             url, params = str(page.get("next") or ""), {}
         return items
 
-
-def _plain(item: Any) -> Any:
-    """A parsed item as JSON for the state (a login stays a string)."""
-    if isinstance(item, (OrgTeam, TeamRepository)):
-        return {"kind": type(item).__name__, **item.__dict__}
-    return item
-
-
-def _team(item: dict[str, Any]) -> OrgTeam:
-    return OrgTeam(item["slug"], item["name"], item["description"], item["parent_slug"])
-
-
-def _repositories(items: list[Any]) -> tuple[TeamRepository, ...]:
-    return tuple(TeamRepository(i["full_name"], i["name"], i["role"]) for i in items if i is not None)
+    def _known(self, key: str, parse: Callable[[Any], Any]) -> tuple[dict[str, Any] | None, list[Any]]:
+        """The page as the state has it, with its items parsed; (None, []) when it has none that parses."""
+        known = self.state.get(key)
+        if not isinstance(known, dict) or not known.get("etag") or not isinstance(known.get("items"), list):
+            return None, []
+        try:
+            return known, [parse(item) for item in known["items"]]
+        except GitHubShapeError:
+            return None, []  # a state from an older shape: read the page afresh
 
 
 def read_github_org(org: str, *, client: GitHubClient, state: Mapping[str, Any]) -> tuple[OrgSnapshot, dict[str, Any]]:
@@ -146,10 +159,10 @@ def read_github_org(org: str, *, client: GitHubClient, state: Mapping[str, Any])
     known = state.get("pages")
     pages = _Pages(client, known if isinstance(known, dict) else {})
     base = f"/orgs/{quote(org, safe='')}"
-    listed = pages.read(f"{base}/teams", parse_team)
+    listed = pages.read(f"{base}/teams", "team", parse_team)
     if listed is None:
         raise GitHubError(f"GitHub has no organization {org!r}, or the credentials cannot see its teams.")
-    teams = tuple(sorted((_team(item) for item in listed), key=lambda team: team.slug))
+    teams = tuple(sorted(listed, key=lambda team: team.slug))
     parents = {team.parent_slug for team in teams if team.parent_slug}
     members: dict[str, tuple[str, ...]] = {}
     repositories: dict[str, tuple[TeamRepository, ...]] = {}
@@ -157,7 +170,8 @@ def read_github_org(org: str, *, client: GitHubClient, state: Mapping[str, Any])
         if team.slug in parents:
             continue  # a parent team's members include its child teams' members: it becomes a group
         team_path = f"{base}/teams/{quote(team.slug, safe='')}"
-        members[team.slug] = tuple(sorted(pages.read(f"{team_path}/members", parse_member) or [], key=str.lower))
-        repositories[team.slug] = _repositories(pages.read(f"{team_path}/repos", parse_team_repository) or [])
+        members[team.slug] = tuple(sorted(pages.read(f"{team_path}/members", "member", parse_member) or [], key=str.lower))
+        managed = pages.read(f"{team_path}/repos", "repository", parse_team_repository) or []
+        repositories[team.slug] = tuple(repo for repo in managed if repo is not None)
     snapshot = OrgSnapshot(org, teams, members, repositories, fresh_pages=pages.fresh)
     return snapshot, {"pages": pages.seen}

@@ -114,11 +114,13 @@ def dashboard_context(request: HttpRequest, organization: Organization | None = 
             f"{organization.name} has no teams yet. Add its teams, and who consumes which platform, in the admin.",
         )
     if scope.teams.empty:
+        contacts = admins_to_ask(request.user, organization=organization)
         raise PageError(
             403,
             "No teams to show",
             f"You do not belong to a team of {organization.name} yet, and you are not one of its admins. "
-            "Ask an admin to add you to your team.",
+            + ("Ask one of these admins to add you to your team:" if contacts else "Ask an admin to add you to your team."),
+            contacts,
         )
     return Context(organizations=organizations, scope=scope)
 

@@ -65,12 +65,14 @@ def initial_values(organization: Organization, now: datetime) -> dict[str, Any]:
 
 
 def _chosen_organization(request: HttpRequest, organizations: QuerySet[Organization]) -> Organization | None:
-    wanted = request.POST.get("organization") if request.method == "POST" else request.GET.get("org")
+    """The organization the page is for: posted with the form, or `?org=<slug>`, else the admin's first."""
     chosen = None
-    if wanted:
-        field = "pk" if request.method == "POST" else "slug"
-        chosen = organizations.filter(**{field: wanted}).first() if field == "slug" or str(wanted).isdigit() else None
-    return chosen or organizations.order_by("name").first()
+    if request.method == "POST":
+        posted = request.POST.get("organization", "")
+        chosen = organizations.filter(pk=int(posted)).first() if posted.isdigit() and len(posted) < 12 else None
+    elif slug := request.GET.get("org", ""):
+        chosen = organizations.filter(slug=slug[:80]).first()
+    return chosen or organizations.first()
 
 
 def _page(request: HttpRequest, form: OpenWaveForm, organizations: Any, status: int = 200) -> HttpResponse:

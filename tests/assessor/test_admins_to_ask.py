@@ -35,3 +35,12 @@ def test_a_person_is_never_told_to_ask_themselves():
     organization = Organization.objects.create(name="Northwind", slug="nw")
     grace = admin_of(organization, "grace", "grace@northwind.example")
     assert admins_to_ask(grace) == []
+
+
+def test_for_a_member_without_a_team_it_names_that_organizations_admins():
+    northwind, elsewhere = (Organization.objects.create(name=n, slug=n.lower()) for n in ("Northwind", "Elsewhere"))
+    admin_of(northwind, "grace", "grace@shared.example")
+    admin_of(elsewhere, "eve", "eve@shared.example")
+    member = User.objects.create(username="ada", email="ada@shared.example")
+    Membership.objects.create(user=member, organization=northwind, role=Membership.Role.VIEWER)
+    assert admins_to_ask(member, organization=northwind) == [("grace", "grace@shared.example")]

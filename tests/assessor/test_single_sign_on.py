@@ -87,6 +87,12 @@ def test_an_unverified_email_is_refused_even_for_an_existing_account(client, fak
     assert "has not verified ada.lovelace@northwind.example" in text
 
 
+def test_an_issuer_configured_with_a_trailing_slash_still_matches(client, fake_idp, settings):
+    settings.OIDC_ISSUER += "/"
+    User.objects.create(username="ada", email="ada.lovelace@northwind.example")
+    assert sign_in(client)["Location"] == "/dashboard/"
+
+
 def test_a_token_with_another_nonce_is_refused(client, fake_idp):
     User.objects.create(username="ada", email="ada.lovelace@northwind.example")
     fake_idp.nonce = "a-nonce-this-browser-never-sent"

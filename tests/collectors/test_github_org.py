@@ -230,3 +230,14 @@ def test_the_schedule_does_nothing_until_configured_then_syncs(organization, fak
     assert sync_github_org.apply(kwargs={"organization": "", "org": ""}).get().startswith("not configured")
     assert sync_github_org.apply(kwargs={"organization": "nw", "org": "northwind"}).get() == "26 added, 0 changed, 0 removed"
     assert sync_github_org.apply(kwargs={"organization": "nw", "org": "northwind"}).get() == "0 added, 0 changed, 0 removed"
+
+
+def test_a_state_it_cannot_read_back_is_read_afresh(organization, fake_github):
+    sync()
+    state = SourceState.objects.get(source_key="org:northwind")
+    state.data = {"pages": {key: {**page, "items": [{"unexpected": True}]} for key, page in state.data["pages"].items()}}
+    state.save(update_fields=["data"])
+    asked = len(fake_github.requests)
+    out = sync()
+    assert "Nothing to change" in out
+    assert {status for _, status in fake_github.requests[asked:]} == {200}

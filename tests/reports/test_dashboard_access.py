@@ -3,6 +3,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from assessor.models import Membership
+from tests.reports.factories import person
+
 PAGES = ["reports:overview", "reports:gaps", "reports:trends"]
 
 
@@ -36,6 +39,17 @@ def test_it_tells_people_outside_every_organization_what_to_do(client, world, na
     assert response.status_code == 403
     body = response.content.decode()
     assert "You are not a member of any organization here. Ask one of these admins to add you to your team:" in body
+    assert 'href="mailto:ada@example.com"' in body
+
+
+def test_it_shows_a_member_without_a_team_the_admins_of_their_organization(client, world):
+    teamless = person("tess")
+    Membership.objects.create(user=teamless, organization=world.organization, role=Membership.Role.MEMBER)
+    response = get(client, teamless, reverse("reports:overview"))
+
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Ask one of these admins to add you to your team:" in body
     assert 'href="mailto:ada@example.com"' in body
 
 

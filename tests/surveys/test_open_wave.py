@@ -180,3 +180,26 @@ def test_people_without_admin_rights_get_403_and_visitors_sign_in(client, django
     client.force_login(member)
     assert client.get("/waves/new/").status_code == 403
     assert client.post("/waves/new/", {"name": "x"}).status_code == 403
+
+
+def test_an_admin_of_two_organizations_opens_a_wave_for_the_one_chosen(admin_client, org_admin, demo_org, instrument):
+    other = Organization.objects.create(name="Acme", slug="acme")
+    Membership.objects.create(user=org_admin, organization=other, role=Membership.Role.ADMIN)
+    tools = Team.objects.create(organization=other, name="Tools", slug="tools", kind="platform")
+
+    page = admin_client.get("/waves/new/?org=acme")
+    assert page.context["organization"] == other
+    assert [team.name for team in page.context["form"].fields["teams"].queryset] == ["Tools"]
+    assert 'value="acme" selected' in page.content.decode()
+
+    reply = _post(admin_client, other, instrument, teams=[tools.pk])
+
+    assert reply.status_code == 302
+    wave = Wave.objects.get(name="Winter check")
+    assert wave.organization == other and list(wave.teams.all()) == [tools]
+    assert (
+        _post(
+            admin_client, other, instrument, name="Mixed", teams=[Team.objects.filter(organization=demo_org).first().pk]
+        ).status_code
+        == 400
+    )
