@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from assessor.scoring.evidence import CONFLICT
 from reports.frames.common import empty
 
 PROFILE_COLUMNS = [
@@ -16,6 +17,7 @@ PROFILE_COLUMNS = [
     "target_level",
     "gap",
     "evidenced_level",
+    "evidence_floor",
     "evidence_ceiling",
     "evidence_items",
     "status",
@@ -32,17 +34,19 @@ EVIDENCE_ITEM_COLUMNS = ["aspect", "level", "direction", "weight", "rule_key", "
 def team_profile(scores: pd.DataFrame, aspects: Sequence[str]) -> pd.DataFrame:
     """One row per aspect for one team in one wave; aspects without answers keep empty values.
 
-    evidenced_level is the evidence floor: the highest level the collected evidence supports.
+    evidenced_level is the evidence floor (the highest level the collected evidence supports), except where the
+    evidence conflicts (it supports a level above one it argues against): there no single level is evidenced.
     """
     base = pd.DataFrame({"aspect": list(aspects)})
     if scores.empty:
         profile = base.reindex(columns=PROFILE_COLUMNS)
         profile["aspect"] = list(aspects)
         return profile
-    rows = scores.drop_duplicates("aspect", keep="last").rename(columns={"evidence_floor": "evidenced_level"})
+    rows = scores.drop_duplicates("aspect", keep="last")
     profile = base.merge(rows, on="aspect", how="left")
-    numeric = ["score", "level", "target_level", "gap", "evidenced_level", "evidence_ceiling", "evidence_items", "respondents"]
+    numeric = ["score", "level", "target_level", "gap", "evidence_floor", "evidence_ceiling", "evidence_items", "respondents"]
     profile[numeric] = profile[numeric].apply(pd.to_numeric, errors="coerce")
+    profile["evidenced_level"] = profile["evidence_floor"].where(profile["status"] != CONFLICT)
     return profile[PROFILE_COLUMNS]
 
 
@@ -52,10 +56,32 @@ def profile_cards(profile: pd.DataFrame) -> list[dict[str, Any]]:
     for record in profile.to_dict("records"):
         cards.append({str(key): (None if _missing(value) else value) for key, value in record.items()})
     for card in cards:
-        for key in ("level", "target_level", "gap", "evidenced_level", "evidence_ceiling", "evidence_items", "respondents"):
+        for key in (
+            "level",
+            "target_level",
+            "gap",
+            "evidenced_level",
+            "evidence_floor",
+            "evidence_ceiling",
+            "evidence_items",
+            "respondents",
+        ):
             if card[key] is not None:
                 card[key] = int(card[key])
     return cards
+
+
+def evidence_reading(*, floor: int | None, ceiling: int | None, items: int | None, status: str | None) -> str:
+    """What the evidence allows for one aspect, in the words of the glossary: "2", "2, at most 3", "at most 2",
+    "conflicts" or "none yet". The same numbers as the API's evidence_floor and evidence_ceiling."""
+    if not items:
+        return "none yet"
+    if status == CONFLICT:
+        return "conflicts"
+    top = ceiling if ceiling is not None else 4
+    if floor is None:
+        return f"at most {top}" if top < 4 else "no level yet"
+    return f"{floor}, at most {top}" if top < 4 and top != floor else str(floor)
 
 
 def _missing(value: object) -> bool:
