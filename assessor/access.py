@@ -59,3 +59,13 @@ def teams_visible_to(user: AnyUser, organization: Organization) -> QuerySet[Team
 
 def can_view_team(user: AnyUser, team: Team) -> bool:
     return teams_visible_to(user, team.organization).filter(pk=team.pk).exists()
+
+
+def can_manage_team(user: AnyUser, team: Team) -> bool:
+    """Admins of the team's organization, and the team's own leads, may change what counts for the team
+    (waive an evidence rule, for one). Two queries at most."""
+    if is_org_admin(user, team.organization):
+        return True
+    return bool(
+        user.is_authenticated and Membership.objects.filter(user=user, team=team, role=Membership.Role.TEAM_LEAD).exists()
+    )

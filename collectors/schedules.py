@@ -7,4 +7,5 @@ SCHEDULES = (
         "Collect evidence for every organization", "collectors.collect_all_organizations", crontab=("15", "2", "*", "*")
     ),
     DefaultSchedule("Prune old signals", "collectors.prune_signals", crontab=("30", "3", "*", "*")),
+    DefaultSchedule("Lapse expired waivers", "collectors.lapse_waivers", crontab=("*/15", "*", "*", "*")),
 )

@@ -10,6 +10,7 @@ from assessor.models import Cluster, Organization, Repository
 from collectors.errors import CollectorError
 from collectors.models import CollectionRun
 from collectors.services import cluster_collect, organization_sources, repository_collect, signals_prune
+from collectors.waivers import waivers_lapse
 
 # The services raise a CollectorError only when it is retryable (after recording the failed run),
 # so retrying on CollectorError retries exactly the retryable failures.
@@ -88,3 +89,9 @@ def collect_all_organizations() -> int:
 @shared_task(name="collectors.prune_signals")
 def prune_signals() -> int:
     return signals_prune()
+
+
+@shared_task(name="collectors.lapse_waivers")
+def lapse_waivers() -> int:
+    """Waivers past their expiry: audit the lapse and queue their teams' rescore."""
+    return waivers_lapse()

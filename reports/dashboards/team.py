@@ -59,6 +59,8 @@ EVIDENCE_COLUMNS = (
     Column("observed_at", "Observed", "date"),
     Column("rule_key", "Rule"),
     Column("signal_ids", "Signals"),
+    Column("waived", "Waived", "bool"),
+    Column("waiver_reason", "Why waived"),
 )
 DIRECTION_WORDS = {"supports": "Supports", "contradicts": "Argues against"}
 STATUS_LABELS = {

@@ -28,7 +28,24 @@ PROFILE_COLUMNS = [
     "confidence_label",
     "unverified",
 ]
-EVIDENCE_ITEM_COLUMNS = ["aspect", "level", "direction", "weight", "rule_key", "explanation", "observed_at", "signal_ids"]
+EVIDENCE_ITEM_COLUMNS = [
+    "aspect",
+    "level",
+    "direction",
+    "weight",
+    "rule_key",
+    "explanation",
+    "observed_at",
+    "signal_ids",
+    "waived",
+    "waiver_reason",
+]
+
+
+def _with_waiver_columns(evidence: pd.DataFrame) -> pd.DataFrame:
+    """Evidence read before waivers existed (or built by hand) counts as not waived."""
+    missing = {"waived": False, "waiver_reason": ""}
+    return evidence.assign(**{column: value for column, value in missing.items() if column not in evidence.columns})
 
 
 def team_profile(scores: pd.DataFrame, aspects: Sequence[str]) -> pd.DataFrame:
@@ -96,8 +113,9 @@ def evidence_by_aspect(evidence: pd.DataFrame, aspects: Sequence[str]) -> dict[s
     result: dict[str, list[dict[str, Any]]] = {aspect: [] for aspect in aspects}
     if evidence.empty:
         return result
-    rows = evidence.sort_values(["aspect", "level", "observed_at"], ascending=[True, False, False])
+    rows = _with_waiver_columns(evidence).sort_values(["aspect", "level", "observed_at"], ascending=[True, False, False])
     for record in rows[EVIDENCE_ITEM_COLUMNS].to_dict("records"):
+        record["waived"] = bool(record["waived"])
         signal_ids = record["signal_ids"]
         record["signal_ids"] = [int(value) for value in signal_ids] if isinstance(signal_ids, list | tuple) else []
         result.setdefault(record["aspect"], []).append(record)
@@ -108,6 +126,6 @@ def evidence_table(evidence: pd.DataFrame) -> pd.DataFrame:
     """Evidence items as a flat table (for CSV): signal ids joined with spaces."""
     if evidence.empty:
         return empty(EVIDENCE_ITEM_COLUMNS)
-    table = evidence[EVIDENCE_ITEM_COLUMNS].copy()
+    table = _with_waiver_columns(evidence)[EVIDENCE_ITEM_COLUMNS].copy()
     table["signal_ids"] = [" ".join(str(v) for v in ids) if isinstance(ids, list | tuple) else "" for ids in table["signal_ids"]]
     return table.sort_values(["aspect", "level"]).reset_index(drop=True)

@@ -162,3 +162,22 @@ def test_the_release_preview_and_release_follow_the_anonymous_wave_rule(anonymou
     }
     respondents = anonymous_wave["wave"].responses.filter(status="submitted").count()
     assert shown == dict.fromkeys(shown, respondents >= 3)
+
+
+@pytest.mark.parametrize("anonymous_wave", [1, 3], indirect=True)
+def test_the_rules_view_shows_evidence_per_team_but_never_a_score_or_answer_of_the_wave(anonymous_wave):
+    # Evidence describes systems and belongs to no wave, so the team's rule outcomes show whatever the wave's size;
+    # nothing the team's respondents said or scored does.
+    from tests.reports.evidence_build import evaluation
+
+    world = anonymous_wave
+    evaluation(world["team"], ("adoption", 2, "contradicts", "adoption-hand-applied-workloads"))
+    org = world["organization"].slug
+    for path in (
+        f"/dashboard/rules/?org={org}",
+        f"/dashboard/rules/?org={org}&download=rules",
+        f"/api/v1/orgs/{org}/reports/rules/",
+    ):
+        text = _get(world["client"], path)
+        assert TEAM in text, path
+        assert not _has_score(text) and not _has_pain(text), path
