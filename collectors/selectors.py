@@ -18,7 +18,7 @@ from collectors.models import CollectionRun, Evaluation, Evidence, Signal, Waive
 from collectors.models.runs import source_key_for
 from collectors.rules import SignalFact, load_rules
 from collectors.storable import readable
-from collectors.waivers import active_covers, covering
+from collectors.waivers import WaiverCover, active_covers, covering
 
 _EVIDENCE_DTYPES = {
     "team_id": "int64",
@@ -68,16 +68,17 @@ def evidence_frame(*, team_ids: Iterable[int] | None = None, now: datetime | Non
     ):
         signals_by_evidence.setdefault(evidence_id, []).append(signal_id)
         sources_by_evidence.setdefault(evidence_id, set()).add(repository_id)
-    covers = active_covers(team_ids=wanted, now=now or timezone.now())
+    covers: dict[tuple[int, str], list[WaiverCover]] = {}
+    for cover in active_covers(team_ids=wanted, now=now or timezone.now()):
+        covers.setdefault((cover.team_id, cover.rule_key), []).append(cover)
     for row in rows:
         evidence_id = row.pop("id")
         row["signal_ids"] = signals_by_evidence[evidence_id]
-        cover = covering(
-            covers, team_id=row["team_id"], rule_key=row["rule_key"], repository_ids=sources_by_evidence[evidence_id]
-        )
-        row["waived"] = cover is not None
-        row["waiver_id"] = cover.id if cover else None
-        row["waiver_reason"] = cover.reason if cover else ""
+        key = (row["team_id"], row["rule_key"])
+        found = covering(covers.get(key, []), team_id=key[0], rule_key=key[1], repository_ids=sources_by_evidence[evidence_id])
+        row["waived"] = found is not None
+        row["waiver_id"] = found.id if found else None
+        row["waiver_reason"] = found.reason if found else ""
     frame = pd.DataFrame.from_records(rows, columns=[*EVIDENCE_COLUMNS, *WAIVER_COLUMNS])
     frame["observed_at"] = pd.to_datetime(frame["observed_at"], utc=True)
     return frame.astype({k: v for k, v in _EVIDENCE_DTYPES.items() if k != "observed_at"}).sort_values(

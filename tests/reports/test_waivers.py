@@ -256,3 +256,12 @@ def test_a_team_waiver_covers_every_source_and_a_repository_waiver_only_its_own(
     assert covering([one_repo], team_id=7, rule_key="r", repository_ids={5, 6}) is None
     assert covering([one_repo], team_id=8, rule_key="r", repository_ids={5}) is None
     assert covering([team_wide], team_id=7, rule_key="other", repository_ids={5}) is None
+
+
+def test_the_collectors_evidence_page_marks_the_waived_item_with_its_reason(client, world, team):
+    waiver_create(team=team, rule_key=DOWN, reason="Vendor chart, applied as shipped.", by=world.lead)
+    client.force_login(world.lead)
+
+    body = client.get(reverse("collectors:team_evidence", args=[team.pk])).content.decode()
+
+    assert 'Waived</span> <span class="waiver-reason">Vendor chart, applied as shipped.</span>' in body
