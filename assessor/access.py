@@ -83,3 +83,13 @@ def admins_to_ask(user: AnyUser, *, organization: Organization | None = None, li
         people = list(get_user_model().objects.filter(is_superuser=True, is_active=True).exclude(email="")[:limit])
     unique = {person.pk: person for person in people if person.pk != user.pk}
     return [(person.get_full_name() or person.get_username(), person.email) for person in list(unique.values())[:limit]]
+
+
+def can_manage_team(user: AnyUser, team: Team) -> bool:
+    """Admins of the team's organization, and the team's own leads, may change what counts for the team
+    (waive an evidence rule, for one). Two queries at most."""
+    if is_org_admin(user, team.organization):
+        return True
+    return bool(
+        user.is_authenticated and Membership.objects.filter(user=user, team=team, role=Membership.Role.TEAM_LEAD).exists()
+    )

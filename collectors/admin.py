@@ -1,5 +1,5 @@
-"""Admin for collection runs, signals (read-only), source state, evidence with links to its signals, CI tokens, and
-the queue of survey issues held for review."""
+"""Admin for collection runs, signals (read-only), source state, evidence with links to its signals, CI tokens,
+the queue of survey issues held for review, and waivers with their audit trail."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from django.utils.html import format_html, format_html_join
 
 from assessor.admin_scope import OrganizationScoped, Scope
 from collectors.issueforms import SurveyQueueError, survey_issue_accept, survey_issue_reject
-from collectors.models import CIToken, CollectionRun, Evaluation, Evidence, Signal, SourceState, SurveyIssue
+from collectors.models import CIToken, CollectionRun, Evaluation, Evidence, Signal, SourceState, SurveyIssue, Waiver, WaiverEvent
+from collectors.waivers import waiver_revoke
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -213,3 +214,58 @@ class SurveyIssueAdmin(OrganizationScoped, admin.ModelAdmin):
     @admin.action(description="Reject the selected issues (never imported)")
     def reject(self, request: HttpRequest, queryset: QuerySet[SurveyIssue]) -> None:
         self._decide(request, queryset, survey_issue_reject)
+
+
+class WaiverEventInline(OrganizationScoped, admin.TabularInline):
+    organization_path = "waiver__team__organization"
+    model = WaiverEvent
+    fields = ["action", "by_name", "at", "via"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Waiver)
+class WaiverAdmin(OrganizationScoped, admin.ModelAdmin):
+    """Waivers are made on the team page or through the API, where the rule, reason and expiry are checked;
+    here they are looked at, with who did what, and revoked. They are never deleted, so the trail stays."""
+
+    organization_path = "team__organization"
+    list_display = ["rule_key", "team", "repository", "reason", "expires_at", "created_by", "created_at", "revoked_at"]
+    list_filter = ["team__organization", "rule_key"]
+    search_fields = ["rule_key", "reason", "team__name", "repository__name"]
+    list_select_related = ["team", "repository", "created_by"]
+    fields = [
+        "team",
+        "repository",
+        "rule_key",
+        "reason",
+        "expires_at",
+        "created_by",
+        "created_at",
+        "revoked_by",
+        "revoked_at",
+        "lapsed_at",
+    ]
+    readonly_fields = fields
+    inlines = [WaiverEventInline]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description="Revoke the selected waivers")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Waiver]) -> None:
+        waivers = list(queryset.filter(revoked_at=None))
+        for waiver in waivers:
+            waiver_revoke(waiver=waiver, by=request.user, via="admin")
+        self.message_user(request, f"{len(waivers)} waivers revoked; the rules count again.")

@@ -14,4 +14,5 @@ SCHEDULES = (
         crontab=("45", "3", "*", "*"),
         kwargs={"organization": "", "org": "", "prune": False},
     ),
+    DefaultSchedule("Lapse expired waivers", "collectors.lapse_waivers", crontab=("*/15", "*", "*", "*")),
 )

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 from django.db.models import Max, QuerySet
+from django.utils import timezone
 
 from assessor.models import Cluster, Organization, Repository, Team
 from assessor.scoring.frames import EVIDENCE_COLUMNS
-from collectors.models import CollectionRun, Evaluation, Evidence, Signal
+from collectors import conf
+from collectors.models import CollectionRun, Evaluation, Evidence, Signal, Waiver
 from collectors.models.runs import source_key_for
-from collectors.rules import SignalFact
+from collectors.rules import SignalFact, load_rules
 from collectors.storable import readable
+from collectors.waivers import WaiverCover, active_covers, covering
 
 _EVIDENCE_DTYPES = {
     "team_id": "int64",
@@ -27,7 +31,11 @@ _EVIDENCE_DTYPES = {
     "explanation": "object",
     "observed_at": "datetime64[us, UTC]",
     "signal_ids": "object",
+    "waived": "bool",
+    "waiver_id": "Int64",
+    "waiver_reason": "object",
 }
+WAIVER_COLUMNS = ("waived", "waiver_id", "waiver_reason")
 
 
 def _current_evidence(team_ids: Iterable[int] | None) -> QuerySet[Evidence]:
@@ -45,19 +53,33 @@ def current_evidence_rows(*, team_ids: Iterable[int] | None = None) -> list[dict
     )
 
 
-def evidence_frame(*, team_ids: Iterable[int] | None = None) -> pd.DataFrame:
-    """One row per (team, rule) that fired in each team's latest evaluation. Two queries whatever the team count."""
+def evidence_frame(*, team_ids: Iterable[int] | None = None, now: datetime | None = None) -> pd.DataFrame:
+    """One row per (team, rule) that fired in each team's latest evaluation, with `waived`, `waiver_id` and
+    `waiver_reason` from the waivers in force at `now`. Three queries whatever the team count."""
     wanted = None if team_ids is None else list(team_ids)
     rows = current_evidence_rows(team_ids=wanted)
     if not rows:
         return pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in _EVIDENCE_DTYPES.items()})
     links = Evidence.signals.through.objects.filter(evidence_id__in=_current_evidence(wanted).values("id"))
     signals_by_evidence: dict[int, list[int]] = {row["id"]: [] for row in rows}
-    for evidence_id, signal_id in links.values_list("evidence_id", "signal_id").order_by("signal_id"):
+    sources_by_evidence: dict[int, set[int | None]] = {row["id"]: set() for row in rows}
+    for evidence_id, signal_id, repository_id in links.values_list("evidence_id", "signal_id", "signal__repository_id").order_by(
+        "signal_id"
+    ):
         signals_by_evidence.setdefault(evidence_id, []).append(signal_id)
+        sources_by_evidence.setdefault(evidence_id, set()).add(repository_id)
+    covers: dict[tuple[int, str], list[WaiverCover]] = {}
+    for cover in active_covers(team_ids=wanted, now=now or timezone.now()):
+        covers.setdefault((cover.team_id, cover.rule_key), []).append(cover)
     for row in rows:
-        row["signal_ids"] = signals_by_evidence[row.pop("id")]
-    frame = pd.DataFrame.from_records(rows, columns=list(EVIDENCE_COLUMNS))
+        evidence_id = row.pop("id")
+        row["signal_ids"] = signals_by_evidence[evidence_id]
+        key = (row["team_id"], row["rule_key"])
+        found = covering(covers.get(key, []), team_id=key[0], rule_key=key[1], repository_ids=sources_by_evidence[evidence_id])
+        row["waived"] = found is not None
+        row["waiver_id"] = found.id if found else None
+        row["waiver_reason"] = found.reason if found else ""
+    frame = pd.DataFrame.from_records(rows, columns=[*EVIDENCE_COLUMNS, *WAIVER_COLUMNS])
     frame["observed_at"] = pd.to_datetime(frame["observed_at"], utc=True)
     return frame.astype({k: v for k, v in _EVIDENCE_DTYPES.items() if k != "observed_at"}).sort_values(
         ["team_id", "aspect", "level", "rule_key"], ignore_index=True
@@ -103,9 +125,15 @@ def signals_for_team(team: Team) -> list[Signal]:
     return [_readable(signal) for signal in signals.order_by("key", "namespace", "id")]
 
 
-def evidence_for_team(team: Team) -> list[Evidence]:
-    """The team's current evidence with the signals behind each item."""
-    return list(_current_evidence([team.pk]).prefetch_related("signals").order_by("aspect", "level", "rule_key"))
+def evidence_for_team(team: Team, *, now: datetime | None = None) -> list[Evidence]:
+    """The team's current evidence with the signals behind each item, each with `waiver`: the waiver in force
+    that takes it out of the count, or None."""
+    items = list(_current_evidence([team.pk]).prefetch_related("signals").order_by("aspect", "level", "rule_key"))
+    covers = active_covers(team_ids=[team.pk], now=now or timezone.now())
+    for item in items:
+        sources = {signal.repository_id for signal in item.signals.all()}
+        item.waiver = covering(covers, team_id=team.pk, rule_key=item.rule_key, repository_ids=sources)  # type: ignore[attr-defined]
+    return items
 
 
 def evidenced_capabilities_frame(*, team_ids: Iterable[int] | None = None) -> pd.DataFrame:
@@ -159,3 +187,49 @@ def signal_history_frame(*, team_ids: Iterable[int], keys: Iterable[str]) -> pd.
     return pd.DataFrame(
         [(t, k, readable(v), readable(d), s, at, id_ in current) for id_, t, k, v, d, s, at in rows], columns=columns
     )
+
+
+def waivers_for_team(team: Team) -> list[Waiver]:
+    """Every waiver of the team, newest first, with who made and revoked it and its audit trail. Three queries."""
+    return list(
+        Waiver.objects.filter(team=team)
+        .select_related("repository", "created_by", "revoked_by")
+        .prefetch_related("events")
+        .order_by("-created_at", "-id")
+    )
+
+
+def waivable_rules(team: Team) -> list[tuple[str, str]]:
+    """(key, label) of the rules in use that can fire for the team's kind, for the waiver form."""
+    rules = load_rules(conf.rules_file()).rules
+    return [
+        (rule.key, f"{rule.key} ({rule.direction} level {rule.level} of {rule.aspect})")
+        for rule in rules
+        if team.kind in rule.team_kinds
+    ]
+
+
+RULE_FRAME_COLUMNS = ["rule_key", "aspect", "level", "direction", "team_kinds", "explanation", "rules_version", "in_use"]
+
+
+def rules_frame() -> pd.DataFrame:
+    """The rules in use, one row each, in the file's order (`RULE_FRAME_COLUMNS`; in_use is True)."""
+    rules = load_rules(conf.rules_file())
+    rows = [
+        (rule.key, rule.aspect, rule.level, rule.direction, ", ".join(rule.team_kinds), rule.explanation, rules.version, True)
+        for rule in rules.rules
+    ]
+    return pd.DataFrame(rows, columns=RULE_FRAME_COLUMNS)
+
+
+def evidence_history_frames(*, team_ids: Iterable[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every stored evaluation of these teams (evaluation_id, team_id, evaluated_at) and what fired in each
+    (evaluation_id, rule_key, direction), for the history of each rule across collection runs. Two queries."""
+    teams = list(team_ids)
+    evaluations = Evaluation.objects.filter(team_id__in=teams).order_by("evaluated_at", "id")
+    frame = pd.DataFrame(
+        list(evaluations.values_list("id", "team_id", "evaluated_at")), columns=["evaluation_id", "team_id", "evaluated_at"]
+    )
+    frame["evaluated_at"] = pd.to_datetime(frame["evaluated_at"], utc=True)
+    items = Evidence.objects.filter(team_id__in=teams).values_list("evaluation_id", "rule_key", "direction")
+    return frame, pd.DataFrame(list(items), columns=["evaluation_id", "rule_key", "direction"])

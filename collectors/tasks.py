@@ -11,6 +11,7 @@ from collectors.errors import CollectorError
 from collectors.github_org_sync import github_org_sync
 from collectors.models import CollectionRun
 from collectors.services import cluster_collect, organization_sources, repository_collect, signals_prune
+from collectors.waivers import waivers_lapse
 
 # The services raise a CollectorError only when it is retryable (after recording the failed run),
 # so retrying on CollectorError retries exactly the retryable failures.
@@ -108,3 +109,9 @@ def sync_github_org(self: Task, organization: str = "", org: str = "", prune: bo
         raise
     report = result.report
     return f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed"
+
+
+@shared_task(name="collectors.lapse_waivers")
+def lapse_waivers() -> int:
+    """Waivers past their expiry: audit the lapse and queue their teams' rescore."""
+    return waivers_lapse()

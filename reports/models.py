@@ -44,6 +44,7 @@ class ScoreSnapshot(models.Model):
         AGREE = "agree", "Agrees with evidence"
         OVER_CLAIM = "over_claim", "Over-claim"
         UNDER_CLAIM = "under_claim", "Under-claim"
+        CONFLICT = "conflict", "Evidence conflicts"
         NO_EVIDENCE = "no_evidence", "No evidence"
 
     wave = models.ForeignKey("surveys.Wave", on_delete=models.CASCADE, related_name="score_snapshots")

@@ -196,7 +196,7 @@ def scores_recompute(
     now = now or timezone.now()
     team_list = sorted(set(team_ids)) if team_ids is not None else None
     answers = answers_frame(wave_ids=wave_ids, team_ids=team_list)
-    evidence = evidence_frame(team_ids=team_list)
+    evidence = evidence_frame(team_ids=team_list, now=now)
     scores = assemble_scores(answers, evidence_for_waves(answers, evidence), rubric=rubric, now=now)
 
     rows = _append_changed(scores, rubric=rubric, now=now)

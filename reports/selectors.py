@@ -25,7 +25,16 @@ from assessor.access import AnyUser, visibility
 from assessor.models import Consumption, Organization, Team
 from assessor.scoring.frames import ANSWER_COLUMNS
 from assessor.scoring.rubric import load_rubric
-from collectors.selectors import current_signals_frame, evidence_frame, evidenced_capabilities_frame, signal_history_frame
+from collectors.models import Waiver
+from collectors.selectors import (
+    current_signals_frame,
+    evidence_frame,
+    evidence_history_frames,
+    evidenced_capabilities_frame,
+    rules_frame,
+    signal_history_frame,
+    waivers_for_team,
+)
 from reports import conf
 from reports.emails import invite_period_key
 from reports.frames import ANNOTATION_COLUMNS, HISTORY_COLUMNS, PARTICIPATION_COLUMNS, TEAM_COLUMNS, WAVE_COLUMNS
@@ -338,6 +347,22 @@ def wave_answers(scope: Scope, *, wave_id: int) -> pd.DataFrame:
 def team_evidence(scope: Scope, team_id: int) -> pd.DataFrame:
     """The current evidence of one team the scope may see (evidence is about systems, not respondents)."""
     return evidence_frame(team_ids=[team_id] if team_id in set(scope.team_ids) else [])
+
+
+def team_waivers(scope: Scope, team_id: int) -> list[Waiver]:
+    """The waivers of one team the scope may see, with their audit trail (about rules and systems, not people's
+    answers, so no anonymity rule applies)."""
+    team = Team.objects.filter(pk=team_id, organization=scope.organization).first() if team_id in set(scope.team_ids) else None
+    return waivers_for_team(team) if team is not None else []
+
+
+def rule_evidence(scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """For the rules view: the rules in use, the current evidence of the scope's teams (waivers marked), and
+    their evaluations with what fired in each. Evidence describes systems, not respondents, and carries no
+    wave, so no anonymity rule applies; only the scope's teams are read. Six queries."""
+    team_ids = scope.team_ids
+    evaluations, items = evidence_history_frames(team_ids=team_ids)
+    return rules_frame(), evidence_frame(team_ids=team_ids), evaluations, items
 
 
 def practice_signals(scope: Scope, keys: Iterable[str]) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports.views import delivery, export, gaps, overview, people, practices, release, tags, team, trends, unsubscribe
+from reports.views import delivery, export, gaps, overview, people, practices, release, rules, tags, team, trends, unsubscribe
 
 app_name = "reports"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("dashboard/trends/", trends.trends, name="trends"),
     path("dashboard/practices/", practices.practices, name="practices"),
     path("dashboard/delivery/", delivery.delivery, name="delivery"),
+    path("dashboard/rules/", rules.rules, name="rules"),
     path("dashboard/waves/<int:wave_id>/report.html", export.wave_html, name="wave_export_html"),
     path("dashboard/waves/<int:wave_id>/scores.csv", export.wave_csv, name="wave_export_csv"),
     path("dashboard/waves/<int:wave_id>/release/", release.wave_release, name="wave_release"),

@@ -17,15 +17,28 @@ from collectors.selectors import evidence_for_team, signals_for_team
 TAG = ["evidence"]
 
 
+class EvidenceWaiverOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    repository_id = serializers.IntegerField(allow_null=True, help_text="Set when only this repository's evidence is waived.")
+    reason = serializers.CharField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    created_by = serializers.CharField()
+
+
 class EvidenceOut(serializers.ModelSerializer):
     signal_ids = serializers.SerializerMethodField()
+    waived = serializers.SerializerMethodField(help_text="A waiver in force takes this item out of the scoring.")
+    waiver = EvidenceWaiverOut(allow_null=True, read_only=True, help_text="The waiver in force, if any.")
 
     class Meta:
         model = Evidence
-        fields = ["id", *(column for column in EVIDENCE_COLUMNS if column != "team_id")]
+        fields = ["id", *(column for column in EVIDENCE_COLUMNS if column != "team_id"), "waived", "waiver"]
 
     def get_signal_ids(self, evidence: Evidence) -> list[int]:
         return sorted(signal.pk for signal in evidence.signals.all())
+
+    def get_waived(self, evidence: Evidence) -> bool:
+        return getattr(evidence, "waiver", None) is not None
 
 
 class EvidenceFilter(serializers.Serializer):

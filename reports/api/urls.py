@@ -3,7 +3,7 @@
 from django.urls import path
 
 from assessor.api.urls import ORG, TEAM
-from reports.api import exports, reports, scores
+from reports.api import exports, reports, rules, scores
 
 urlpatterns = [
     path(TEAM + "scores/", scores.TeamScoreHistory.as_view(), name="team-scores"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path(ORG + "reports/trends/", reports.TrendReport.as_view(), name="report-trends"),
     path(ORG + "reports/practices/", reports.PracticesReport.as_view(), name="report-practices"),
     path(ORG + "reports/delivery/", reports.DeliveryReport.as_view(), name="report-delivery"),
+    path(ORG + "reports/rules/", rules.RuleList.as_view(), name="report-rules"),
     path("export/tag/", exports.TagExport.as_view(), name="export-tag"),
     path("export/tag/schema/", exports.TagExportSchema.as_view(), name="export-tag-schema"),
     path("export/tag/preview/", exports.ReleasePreview.as_view(), name="export-tag-preview"),

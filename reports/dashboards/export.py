@@ -29,7 +29,7 @@ SCORE_COLUMNS = (
     Column("spread", "Spread", "score"),
     Column("disagreement", "Respondents disagree", "bool"),
     Column("status", "Evidence status"),
-    Column("evidence_floor", "Evidenced level", "level"),
+    Column("evidence_floor", "Evidence floor", "level"),
     Column("evidence_ceiling", "Evidence ceiling", "level"),
     Column("evidence_items", "Evidence items", "int"),
     Column("confidence", "Confidence", "score"),

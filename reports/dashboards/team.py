@@ -10,11 +10,12 @@ import pandas as pd
 
 from assessor.models import Team
 from assessor.scoring.agreement import agreement
+from assessor.scoring.evidence import CONFLICT
 from assessor.scoring.targets import next_steps
 from assessor.selectors import model_cells
 from reports.charts.maturity import radar_figure, trend_figure
 from reports.dashboards import ChartBlock, PageNotFound
-from reports.frames.team import evidence_by_aspect, evidence_table, profile_cards, team_profile
+from reports.frames.team import evidence_by_aspect, evidence_reading, evidence_table, profile_cards, team_profile
 from reports.frames.trends import annotations_for, combine_annotations, numbered, rubric_annotations, trend_frame
 from reports.selectors import Scope, annotations_frame, latest_scores, rubric_firsts, team_evidence, waves_frame
 from reports.tables import Column
@@ -58,12 +59,15 @@ EVIDENCE_COLUMNS = (
     Column("observed_at", "Observed", "date"),
     Column("rule_key", "Rule"),
     Column("signal_ids", "Signals"),
+    Column("waived", "Waived", "bool"),
+    Column("waiver_reason", "Why waived"),
 )
 DIRECTION_WORDS = {"supports": "Supports", "contradicts": "Argues against"}
 STATUS_LABELS = {
     "agree": "Evidence agrees",
     "over_claim": "Claims more than the evidence shows",
     "under_claim": "Evidence shows more than claimed",
+    "conflict": "Evidence conflicts",
     "no_evidence": "No evidence yet",
 }
 
@@ -72,6 +76,19 @@ def finding(direction: str, level: Any) -> str:
     """What an evidence item says, in the words of the aspect cards: "Supports level 3"."""
     verb = DIRECTION_WORDS.get(direction, direction.replace("_", " ").capitalize())
     return f"{verb} level {int(level)}" if pd.notna(level) else verb
+
+
+def conflict_sides(card: dict[str, Any]) -> dict[str, Any]:
+    """Both sides of conflicting evidence: the support that reaches the floor, and the contradiction that sets
+    the ceiling below it."""
+    floor, ceiling = card["evidence_floor"], card["evidence_ceiling"]
+    counted = [item for item in card["evidence"] if not item.get("waived")]
+    return {
+        "supported_level": floor,
+        "contradicted_level": ceiling + 1,
+        "supports": [item for item in counted if item["direction"] == "supports" and item["level"] > ceiling],
+        "contradicts": [item for item in counted if item["direction"] == "contradicts" and item["level"] <= floor],
+    }
 
 
 def _worded(table: pd.DataFrame, aspect_names: dict[str, str]) -> pd.DataFrame:
@@ -111,6 +128,10 @@ def team_data(scope: Scope, team: Team, *, wave_id: int | None, now: datetime) -
         card["next_step"] = next_steps(card["aspect"], card["level"], cells)
         evidence_items = items.get(card["aspect"], [])
         card["evidence"] = [{**item, "finding": finding(item["direction"], item["level"])} for item in evidence_items]
+        card["evidence_reading"] = evidence_reading(
+            floor=card["evidence_floor"], ceiling=card["evidence_ceiling"], items=card["evidence_items"], status=card["status"]
+        )
+        card["conflict"] = conflict_sides(card) if card["status"] == CONFLICT else None
         card["agreement"] = agreement(
             respondents=int(card["respondents"] or 0), spread=card["spread"], disagreement=bool(card["disagreement"])
         )
@@ -122,7 +143,10 @@ def team_data(scope: Scope, team: Team, *, wave_id: int | None, now: datetime) -
             figure=radar_figure(profile, words.aspects, words.levels),
             table=profile,
             columns=PROFILE_COLUMNS,
-            description="Evidenced is the highest level the collected evidence supports; an empty point means no evidence yet.",
+            description=(
+                "Evidenced is the highest level the collected evidence supports; an empty point means no evidence yet, "
+                "or evidence that conflicts."
+            ),
         )
     )
     history = trend_frame(scores, waves, scope.teams, aspects, scope="team", key=team.pk)

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from assessor.scoring.evidence import OVER_CLAIM
+from assessor.scoring.evidence import CONFLICT, OVER_CLAIM, UNDER_CLAIM
 from reports.frames.common import aspect_order, empty
 
 KIND_ORDER = ("platform", "infrastructure", "application")
@@ -26,6 +26,10 @@ class Mark:
 MARKS = (
     Mark("disagreement", "!", "the team's respondents disagree with each other", "respondents disagree"),
     Mark("over_claim", "▲", "the claim is above what the evidence shows", "claims more than the evidence shows"),
+    Mark("under_claim", "▼", "the evidence shows more than the claim", "evidence shows more than claimed"),
+    Mark(
+        "conflict", "≠", "the evidence disagrees with itself (supports a level above one it argues against)", "evidence conflicts"
+    ),
     Mark("low_confidence", "?", "low confidence (few respondents, wide spread, or little or old evidence)", "low confidence"),
     Mark("unverified", "*", "claimed well above the team's own Measurement level", "above its own Measurement level"),
 )
@@ -90,7 +94,8 @@ def _marks(frame: pd.DataFrame) -> pd.Series:
 def heatmap_frame(scores: pd.DataFrame, teams: pd.DataFrame, aspects: Sequence[str]) -> pd.DataFrame:
     """One row per team and aspect (teams without answers keep empty cells); providers first, then by name.
 
-    `scores` holds one wave. Marks: disagreement, over-claim, low confidence and unverified.
+    `scores` holds one wave. Marks: disagreement, over-claim, under-claim, conflicting evidence, low confidence
+    and unverified.
     """
     if teams.empty:
         return empty(HEATMAP_COLUMNS)
@@ -102,6 +107,8 @@ def heatmap_frame(scores: pd.DataFrame, teams: pd.DataFrame, aspects: Sequence[s
     cells["disagreement"] = cells["disagreement"].astype("boolean").fillna(False).astype(bool)
     cells["unverified"] = cells["unverified"].astype("boolean").fillna(False).astype(bool)
     cells["over_claim"] = cells["status"].eq(OVER_CLAIM)
+    cells["under_claim"] = cells["status"].eq(UNDER_CLAIM)
+    cells["conflict"] = cells["status"].eq(CONFLICT)
     cells["low_confidence"] = cells["confidence_label"].eq("low")
     cells["marks"] = _marks(cells)
     kind_rank = {kind: index for index, kind in enumerate(KIND_ORDER)}

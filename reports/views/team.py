@@ -8,9 +8,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from assessor.access import can_view_team
+from assessor.access import can_manage_team, can_view_team
 from assessor.models import Team
+from collectors.forms import waiver_form
 from reports.dashboards.team import team_data
+from reports.selectors import team_waivers
 from reports.views.common import (
     PageError,
     csv_download,
@@ -55,6 +57,9 @@ def team_page(request: HttpRequest, team_id: int) -> HttpResponse:
                 {"id": signal_id, "url": pattern.replace(str(SIGNAL_PLACEHOLDER), str(signal_id)) if pattern else ""}
                 for signal_id in item["signal_ids"]
             ]
+    now = timezone.now()
+    waivers = [{"waiver": waiver, "state": waiver.state(now)} for waiver in team_waivers(context.scope, team.pk)]
+    can_waive = can_manage_team(request.user, team)
     return render(
         request,
         "reports/team.html",
@@ -70,5 +75,8 @@ def team_page(request: HttpRequest, team_id: int) -> HttpResponse:
             "evidence_url": reverse("collectors:team_evidence", args=[team.pk]),
             "repositories_url": reverse("admin:assessor_repository_changelist") if request.user.is_staff else "",
             "waves_url": reverse("surveys:waves") if request.user.is_staff else "",
+            "waivers": waivers,
+            "waiver_form": waiver_form(team) if can_waive else None,
+            "waiver_add_url": reverse("collectors:waiver_add", args=[team.pk]),
         },
     )

@@ -7,7 +7,8 @@ from assessor.models import Team
 
 pytestmark = pytest.mark.django_db
 
-TEAM_PATHS = ["", "scores/", "evidence/", "signals/"]
+TEAM_PATHS = ["", "scores/", "evidence/", "signals/", "waivers/"]
+TEAM_ACTION_PATHS = ["waivers/{waiver}/revoke/"]  # POST only
 
 
 @pytest.mark.parametrize("suffix", TEAM_PATHS)
@@ -60,7 +61,7 @@ def test_the_schema_describes_the_team_parameter_as_an_id_or_a_slug():
     schema = SchemaGenerator().get_schema(request=None, public=True)
 
     team_paths = [path for path in schema["paths"] if "{team}" in path]
-    assert len(team_paths) == len(TEAM_PATHS)
+    assert len(team_paths) == len(TEAM_PATHS) + len(TEAM_ACTION_PATHS)
     for path in team_paths:
         for operation in schema["paths"][path].values():
             (parameter,) = [p for p in operation["parameters"] if p["name"] == "team" and p["in"] == "path"]

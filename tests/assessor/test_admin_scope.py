@@ -24,7 +24,7 @@ from assessor.admin_scope import OrganizationScoped, Scope
 from assessor.maturity import read_model_file
 from assessor.models import Cluster, Consumption, Membership, ModelVersion, Organization, Repository, Team, TeamGroup
 from assessor.services import model_load
-from collectors.models import CIToken, CollectionRun, Evaluation, Evidence, Signal, SourceState, SurveyIssue
+from collectors.models import CIToken, CollectionRun, Evaluation, Evidence, Signal, SourceState, SurveyIssue, Waiver, WaiverEvent
 from reports.models import Annotation, ScoreSnapshot, SentEmail, Subscription
 from surveys.models import Answer, Invitation, Response, Wave
 from tests.reports.factories import load_instrument, person
@@ -72,6 +72,8 @@ def _organization(world_rows: dict[type[models.Model], Any], name: str, instrume
     )  # fmt: skip
     evidence.signals.add(signal)
     issue = SurveyIssue.objects.create(repository=repository, number=7, author=f"{name.lower()}-stranger", title=f"{name} issue")
+    waiver = Waiver.objects.create(team=app, rule_key=f"{name}.rule", reason=f"{name} does not run that", created_at=NOW)
+    WaiverEvent.objects.create(waiver=waiver, action="created", by_name=f"{name.lower()}-dev", at=NOW, via="page")
     wave = Wave.objects.create(
         organization=org, instrument=instrument, name=f"{name} wave", opens_at=NOW, closes_at=NOW + timedelta(days=30)
     )
@@ -90,7 +92,22 @@ def _organization(world_rows: dict[type[models.Model], Any], name: str, instrume
     sent = SentEmail.objects.create(
         recipient=user.email, kind="digest", period_key=f"{name}-week", organization=org, subject=f"{name} digest", sent_at=NOW
     )
-    for row in (org, group, app, consumption, membership, repository, cluster, token, run, signal, evaluation, evidence, issue):
+    for row in (
+        org,
+        group,
+        app,
+        consumption,
+        membership,
+        repository,
+        cluster,
+        token,
+        run,
+        signal,
+        evaluation,
+        evidence,
+        issue,
+        waiver,
+    ):
         world_rows[type(row)] = row
     for row in (wave, invitation, response, answer, snapshot, annotation, subscription, sent):
         world_rows[type(row)] = row

@@ -10,7 +10,7 @@ from assessor.models import Repository
 from collectors.evaluation import evidence_evaluate
 from collectors.models import CollectionRun, Evaluation, Evidence, Signal
 from collectors.records import Outcome, SignalRecord
-from collectors.selectors import EVIDENCE_COLUMNS, evidence_frame, evidenced_capabilities_frame, signals_for_team
+from collectors.selectors import EVIDENCE_COLUMNS, WAIVER_COLUMNS, evidence_frame, evidenced_capabilities_frame, signals_for_team
 from collectors.services import run_record, run_start, signals_prune
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def repo(app_team):
 def test_evidence_frame_has_the_contracted_columns_and_types(repo, app_team):
     record(repo, GITOPS_AND_IAC)
     frame = evidence_frame()
-    assert tuple(frame.columns) == EVIDENCE_COLUMNS
+    assert tuple(frame.columns) == (*EVIDENCE_COLUMNS, *WAIVER_COLUMNS)
     row = frame[frame["rule_key"] == "operations-gitops-and-iac"].iloc[0]
     assert (row["team_id"], row["aspect"], row["level"], row["direction"], row["weight"]) == (
         app_team.pk,
@@ -50,7 +50,7 @@ def test_evidence_frame_has_the_contracted_columns_and_types(repo, app_team):
 
 def test_evidence_frame_is_empty_with_the_columns_when_nothing_fired(app_team):
     frame = evidence_frame(team_ids=[app_team.pk])
-    assert frame.empty and tuple(frame.columns) == EVIDENCE_COLUMNS
+    assert frame.empty and tuple(frame.columns) == (*EVIDENCE_COLUMNS, *WAIVER_COLUMNS)
     assert isinstance(frame["observed_at"].dtype, pd.DatetimeTZDtype)
 
 
@@ -67,10 +67,10 @@ def test_evidence_frame_takes_a_constant_number_of_queries(make_team, teams, dja
     for number in range(teams):
         team = make_team(f"team-{number}")
         record(Repository.objects.create(team=team, name=f"r{number}", local_path=f"/r{number}"), GITOPS_AND_IAC)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):  # evidence, its signals, the waivers in force
         frame = evidence_frame()
     assert frame["team_id"].nunique() == teams
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         evidence_frame(team_ids=list(frame["team_id"].unique()[:2]))
 
 

@@ -199,3 +199,22 @@ def test_people_invited_by_name_follow_the_same_rule_and_no_surface_shows_a_name
     assert named == []
     # only the wave's people page, for its admins, says who was invited and who answered
     assert PERSON in _get(client, f"/dashboard/waves/{wave.pk}/people/")
+
+
+@pytest.mark.parametrize("anonymous_wave", [1, 3], indirect=True)
+def test_the_rules_view_shows_evidence_per_team_but_never_a_score_or_answer_of_the_wave(anonymous_wave):
+    # Evidence describes systems and belongs to no wave, so the team's rule outcomes show whatever the wave's size;
+    # nothing the team's respondents said or scored does.
+    from tests.reports.evidence_build import evaluation
+
+    world = anonymous_wave
+    evaluation(world["team"], ("adoption", 2, "contradicts", "adoption-hand-applied-workloads"))
+    org = world["organization"].slug
+    for path in (
+        f"/dashboard/rules/?org={org}",
+        f"/dashboard/rules/?org={org}&download=rules",
+        f"/api/v1/orgs/{org}/reports/rules/",
+    ):
+        text = _get(world["client"], path)
+        assert TEAM in text, path
+        assert not _has_score(text) and not _has_pain(text), path

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessor.scoring.evidence import AGREE, NO_EVIDENCE, OVER_CLAIM, UNDER_CLAIM, claim_status, evidence_levels
+from assessor.scoring.evidence import AGREE, CONFLICT, NO_EVIDENCE, OVER_CLAIM, UNDER_CLAIM, claim_status, evidence_levels
 from tests.assessor.scoring.build import NOW, evidence, evidence_frame
 
 
@@ -25,10 +25,29 @@ def test_a_contradiction_sets_the_ceiling_below_it():
     assert result.loc[(1, "operations"), "ceiling"] == 3
 
 
-def test_conflicting_evidence_keeps_the_conservative_reading():
+def test_conflicting_evidence_keeps_both_sides_a_floor_above_the_ceiling():
     result = levels_of(evidence(1, "adoption", 4), evidence(1, "adoption", 3, "contradicts", weight=2))
-    assert result.loc[(1, "adoption"), "floor"] == 2
+    assert result.loc[(1, "adoption"), "floor"] == 4
     assert result.loc[(1, "adoption"), "ceiling"] == 2
+
+
+@pytest.mark.parametrize("claimed", [1, 2, 3, 4])
+def test_conflicting_evidence_is_a_conflict_whatever_the_claim(claimed):
+    # The demo's case: support at 3, contradiction at 2. Never "agrees", never an over- or under-claim.
+    result = levels_of(evidence(1, "adoption", 3), evidence(1, "adoption", 2, "contradicts"))
+    row = result.loc[(1, "adoption")]
+    assert (row["floor"], row["ceiling"]) == (3, 1)
+    assert claim_status(claimed, row["floor"], row["ceiling"], row["items"]) == CONFLICT
+
+
+def test_waived_rows_count_for_nothing():
+    rows = evidence_frame(evidence(1, "adoption", 3), evidence(1, "adoption", 2, "contradicts"))
+    rows["waived"] = [False, True]
+    result = evidence_levels(rows).set_index(["team_id", "aspect"])
+    assert (result.loc[(1, "adoption"), "floor"], result.loc[(1, "adoption"), "ceiling"]) == (3, 4)
+    assert result.loc[(1, "adoption"), "items"] == 1
+    rows["waived"] = [True, True]
+    assert evidence_levels(rows).empty
 
 
 def test_support_and_contradiction_at_one_level_net_out_by_weight():
@@ -52,6 +71,7 @@ def test_only_contradictions_give_a_ceiling_and_no_floor():
         (3, float("nan"), 2, 1, OVER_CLAIM),
         (2, float("nan"), 2, 1, AGREE),
         (3, float("nan"), float("nan"), 0, NO_EVIDENCE),
+        (2, 3, 1, 2, CONFLICT),
     ],
 )
 def test_every_status(claimed, floor, ceiling, items, status):
