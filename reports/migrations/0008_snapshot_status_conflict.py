@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0006_free_text_tags'),
+        ('reports', '0007_invite_email'),
     ]
 
     operations = [
