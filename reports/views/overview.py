@@ -20,6 +20,8 @@ from reports.views.common import (
     int_param,
     query,
     rendered_blocks,
+    rubric_choices,
+    rubric_param,
 )
 from reports.vocabulary import vocabulary
 
@@ -34,7 +36,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     filters = OverviewFilters(
         wave_id=int_param(request, "wave"), kind=kind, group_id=int_param(request, "group"), page=int_param(request, "page") or 1
     )
-    data = overview_data(context.scope, filters, now=timezone.now())
+    rubric = rubric_param(request)
+    data = overview_data(context.scope, filters, now=timezone.now(), rubric_version=rubric)
     download = csv_download(request, data.blocks, f"{context.scope.organization.slug}-overview")
     if download is not None:
         return download
@@ -60,5 +63,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             "new_wave_url": reverse("admin:surveys_wave_add"),
             "waves_url": reverse("surveys:waves"),
             "wave_exports": is_org_admin(request.user, context.scope.organization),
+            "rubric": rubric_choices(rubric),
         },
     )

@@ -18,6 +18,8 @@ from reports.views.common import (
     handle_errors,
     int_param,
     rendered_blocks,
+    rubric_choices,
+    rubric_param,
 )
 
 SIGNAL_PLACEHOLDER = 987654321
@@ -44,7 +46,8 @@ def team_page(request: HttpRequest, team_id: int) -> HttpResponse:
             "admins of an organization can open every team's page.",
         )
     context = dashboard_context(request, team.organization)
-    data = team_data(context.scope, team, wave_id=int_param(request, "wave"), now=timezone.now())
+    rubric = rubric_param(request)
+    data = team_data(context.scope, team, wave_id=int_param(request, "wave"), now=timezone.now(), rubric_version=rubric)
     download = csv_download(request, data.blocks, f"{team.organization.slug}-{team.slug}")
     if download is not None:
         return download
@@ -70,5 +73,6 @@ def team_page(request: HttpRequest, team_id: int) -> HttpResponse:
             "evidence_url": reverse("collectors:team_evidence", args=[team.pk]),
             "repositories_url": reverse("admin:assessor_repository_changelist") if request.user.is_staff else "",
             "waves_url": reverse("surveys:waves") if request.user.is_staff else "",
+            "rubric": rubric_choices(rubric),
         },
     )
