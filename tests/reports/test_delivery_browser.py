@@ -35,6 +35,11 @@ def test_the_demo_delivery_page_reads_at_1366_and_390_pixels(browser_page, live_
     checkout = page.locator("table.delivery").filter(has_text="Deployment frequency").first
     for name in METRICS:
         assert checkout.get_by_role("rowheader", name=name).is_visible()
+    rows = page.evaluate(
+        "Array.from(document.querySelectorAll('table.delivery')).map(function (t) {"
+        " return Array.from(t.querySelectorAll('tbody th')).map(function (th) { return th.textContent.trim(); }); })"
+    )
+    assert rows and all(names == list(METRICS) for names in rows)  # every team and source: all four, in order
     text = page.inner_text("main")
     assert "pushed from CI" in text and "from tags" in text
     assert "Elite (DORA 2023)" in text

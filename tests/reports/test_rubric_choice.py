@@ -164,17 +164,20 @@ def test_without_a_rubric_change_the_page_says_every_wave_uses_one_rubric(two_ru
     assert "first reported under another rubric" not in response.content.decode()
 
 
-def test_the_rubric_moves_keep_the_anonymous_wave_rule(two_rubrics):
-    """A lone respondent of an anonymous wave gives no row of its own to the movements table."""
+@pytest.mark.parametrize(("minimum", "shown"), [(3, False), (2, True)])
+def test_the_rubric_moves_keep_the_anonymous_wave_rule(two_rubrics, minimum, shown):
+    """The team's two respondents in anonymous waves: below a minimum of three its movements show nowhere;
+    at a minimum of two the same probe finds them."""
     for wave in (two_rubrics.spring, two_rubrics.autumn):
-        wave.anonymous, wave.min_responses = True, 3
+        wave.anonymous, wave.min_responses = True, minimum
         wave.save(update_fields=["anonymous", "min_responses"])
     url = reverse("reports:trends") + f"?org={two_rubrics.organization.slug}&scope=team&key={two_rubrics.app.pk}"
     response = two_rubrics.client.get(url)
     assert response.status_code == 200
     blocks = {block.key: block for block in response.context["data"].blocks}
-    assert "rubric_moves" not in blocks or blocks["rubric_moves"].table.empty
-    assert "3 → 2 (rubric 1 → 2)" not in response.content.decode()
+    found = "rubric_moves" in blocks and not blocks["rubric_moves"].table.empty
+    assert found is shown
+    assert ("3 → 2 (rubric 1 → 2)" in response.content.decode()) is shown
 
 
 def test_a_team_without_scores_under_the_chosen_rubric_says_so(two_rubrics):
