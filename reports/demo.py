@@ -1,4 +1,5 @@
-"""Demo report data: a few events on the trend charts. Running it again creates nothing.
+"""Demo report data: a few events on the trend charts, and the first wave scored as it was first reported (under
+the first rubric, when it closed), so the trends page shows a rubric change. Running it again creates nothing.
 
 The digest and reminder schedules are defaults of their own (reports/schedules.py), present after every migrate.
 """
@@ -12,7 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessor.models import Organization, Team
-from reports.models import Annotation
+from reports.models import Annotation, ScoreSnapshot
+from reports.rescore import scores_recompute
+from surveys.models import Wave
+
+FIRST_RUBRIC = "1"  # the rubric the demo's first wave was reported under when it closed
 
 # (days ago, label, team slug or "")
 EVENTS = (
@@ -36,3 +41,18 @@ def seed(organization: Organization, stdout: TextIO) -> None:
         )
         added += created
     stdout.write(f"Reports: {added} trend annotations added.\n")
+    _first_wave_as_reported(organization, stdout)
+
+
+def _first_wave_as_reported(organization: Organization, stdout: TextIO) -> None:
+    now = timezone.now()
+    first = Wave.objects.filter(organization=organization).order_by("opens_at").first()
+    if first is None or not first.has_closed(now):
+        return
+    if ScoreSnapshot.objects.filter(wave=first, rubric_version=FIRST_RUBRIC).exists():
+        return
+    result = scores_recompute(wave_ids=[first.pk], rubric_version=FIRST_RUBRIC, now=first.closes_at)
+    stdout.write(
+        f"Reports: {first.name} scored under rubric {FIRST_RUBRIC} as first reported ({result.written} snapshots); "
+        "later scores use the current rubric.\n"
+    )

@@ -209,6 +209,19 @@ def rubric_firsts(organization: Organization) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=["rubric_version", "first_computed_at"])
 
 
+def wave_rubrics(organization: Organization) -> pd.DataFrame:
+    """Per wave and rubric version, when this organization's scores were first computed under it. A wave's
+    earliest row is the rubric it was first reported with. Rubric versions and times only, no scores."""
+    rows = (
+        ScoreSnapshot.objects.filter(team__organization=organization)
+        .order_by()
+        .values("wave_id", "rubric_version")
+        .annotate(first_computed_at=Min("computed_at"))
+        .values_list("wave_id", "rubric_version", "first_computed_at")
+    )
+    return pd.DataFrame(list(rows), columns=["wave_id", "rubric_version", "first_computed_at"])
+
+
 def score_history(scope: Scope, *, rubric_version: str | None = None) -> pd.DataFrame:
     """Every snapshot of the scope's teams under one rubric (not only the newest), for changes over time."""
     snapshots = ScoreSnapshot.objects.filter(

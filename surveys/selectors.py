@@ -18,6 +18,7 @@ from assessor.models import Aspect, Cell, Organization, Team
 from assessor.scoring.agreement import Agreement, agreement
 from assessor.scoring.claims import respondent_scores, team_claims
 from assessor.scoring.frames import ANSWER_COLUMNS
+from assessor.scoring.rubric import load_rubric
 from surveys import conf, tokens
 from surveys.instruments import ASPECTS, LEVEL_NAMES
 from surveys.models import Answer, Invitation, Question, Response, Wave
@@ -170,7 +171,15 @@ def team_result(*, wave: Wave, team: Team, response: Response) -> TeamResult:
     frame = answers_frame(wave_ids=[wave.pk], team_ids=[team.pk])
     submitted = Response.objects.filter(wave=wave, team=team, status=Response.Status.SUBMITTED).count()
     team_visible = submitted >= minimum
-    claims = {row.aspect: row for row in team_claims(frame).itertuples()} if team_visible else {}
+    rubric = load_rubric()  # the current rubric, as the dashboards show by default
+    claims = (
+        {
+            row.aspect: row
+            for row in team_claims(frame, levels_apart=rubric.disagreement_levels, banding=rubric.banding).itertuples()
+        }
+        if team_visible
+        else {}
+    )
     mine = respondent_scores(frame[frame["response_id"] == response.pk])
     own_scores = dict(zip(mine["aspect"], mine["score"], strict=True))
     targets = frame[(frame["response_id"] == response.pk) & (frame["qtype"] == "target_level")]

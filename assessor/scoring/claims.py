@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from assessor.scoring.frames import clamp_level, round2
+from assessor.scoring.rubric import Banding
 
 DISAGREEMENT_LEVELS = 2  # two answers to one question this many levels apart flag a team as split
 
@@ -44,11 +45,18 @@ def _split_questions(rows: pd.DataFrame, levels_apart: int) -> pd.DataFrame:
     return per_question.groupby(level=["wave_id", "team_id", "aspect"])["split"].any().rename("disagreement").reset_index()
 
 
-def team_claims(answers: pd.DataFrame, *, perspective: str = "self", levels_apart: int = DISAGREEMENT_LEVELS) -> pd.DataFrame:
+def team_claims(
+    answers: pd.DataFrame,
+    *,
+    perspective: str = "self",
+    levels_apart: int = DISAGREEMENT_LEVELS,
+    banding: Banding | None = None,
+) -> pd.DataFrame:
     """Per wave, team and aspect: the claimed score and level, respondents, spread and disagreement.
 
     The team score is the mean of its respondents' scores, so each person counts once however many
     questions they answered. Spread is the distance between the highest and lowest respondent score.
+    The level is the score banded by the rubric's `banding` (nearest level when None).
     """
     columns = ["wave_id", "team_id", "aspect", "score", "level", "respondents", "spread", "disagreement"]
     per_respondent = respondent_scores(answers, perspective=perspective)
@@ -59,7 +67,7 @@ def team_claims(answers: pd.DataFrame, *, perspective: str = "self", levels_apar
     result["score"] = round2(result["mean"].astype(float))
     result["spread"] = round2((result["max"] - result["min"]).astype(float))
     result["respondents"] = result["size"].astype(int)
-    result["level"] = result["score"].map(band).astype(int)
+    result["level"] = result["score"].map(banding.level if banding is not None else band).astype(int)
     split = _split_questions(maturity_answers(answers, perspective=perspective), levels_apart)
     result = result.merge(split, on=["wave_id", "team_id", "aspect"], how="left")
     result["disagreement"] = result["disagreement"].fillna(False).astype(bool)

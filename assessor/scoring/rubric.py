@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +19,35 @@ class RubricError(DataFileInvalid):
     """A rubric file is malformed or missing; the message names the file and the place."""
 
 
+NEAREST = (1.5, 2.5, 3.5)  # nearest-level banding: each level from half a level below it, halves rounding up
+
+
+@dataclass(frozen=True)
+class Banding:
+    """How a score becomes a level: `reach` holds the score from which levels 2, 3 and 4 are reached."""
+
+    rule: str = "nearest"
+    reach: tuple[float, ...] = NEAREST
+
+    def level(self, score: float | None) -> int | None:
+        """The level of a score (None for no score); scores outside 1-4 take the lowest or highest level."""
+        if score is None or math.isnan(score):
+            return None
+        # a hair of tolerance, so 2.75 stored as 2.7499999 still reaches level 3
+        return 1 + sum(1 for edge in self.reach if score + 1e-9 >= edge)
+
+    def describe(self) -> str:
+        if self.rule == "nearest":
+            return "a score belongs to the nearest level, halves rounding up"
+        edges = ", ".join(f"level {level} from {edge:g}" for level, edge in enumerate(self.reach, start=2))
+        return f"a level is reached from a set score: {edges}"
+
+
 @dataclass(frozen=True)
 class Rubric:
     version: str
+    description: str
+    banding: Banding
     disagreement_levels: int
     unverified_above_measurement: int
     weight_respondents: float
@@ -38,8 +66,12 @@ def _rubric(data: dict[str, Any], source: str | Path) -> Rubric:
     """The rubric of a document that satisfies rubric.schema.json, once its numbers agree with each other."""
     confidence = data["confidence"]
     weights = confidence["weights"]
+    banding = data.get("banding", {"rule": "nearest"})
+    reach = tuple(float(edge) for edge in banding.get("reach", NEAREST))
     rubric = Rubric(
         version=data["version"],
+        description=data.get("description", ""),
+        banding=Banding(rule=banding["rule"], reach=reach),
         disagreement_levels=data["disagreement"]["levels_apart"],
         unverified_above_measurement=data["unverified"]["above_measurement"],
         weight_respondents=float(weights["respondents"]),
@@ -54,6 +86,8 @@ def _rubric(data: dict[str, Any], source: str | Path) -> Rubric:
         medium_confidence=float(confidence["labels"]["medium"]),
     )
     problems = []
+    if any(low >= high for low, high in pairwise(reach)):
+        problems.append(problem(("banding", "reach"), f"the scores must rise from level to level, not {list(reach)}"))
     total = rubric.weight_respondents + rubric.weight_agreement + rubric.weight_evidence + rubric.weight_freshness
     if abs(total - 1.0) > 1e-6:
         problems.append(problem(("confidence", "weights"), f"the weights must add up to 1, not {total:g}"))

@@ -82,7 +82,7 @@ def assemble_scores(
     `evidence_levels`: wave_id, team_id, aspect, floor, ceiling, items, newest_observed_at — the evidence
     to set beside each wave's claims (see `assessor.scoring.evidence.evidence_levels`).
     """
-    claims = team_claims(answers, levels_apart=rubric.disagreement_levels)
+    claims = team_claims(answers, levels_apart=rubric.disagreement_levels, banding=rubric.banding)
     if claims.empty:
         return pd.DataFrame(columns=SNAPSHOT_COLUMNS)
     frame = claims.merge(team_targets(answers), on=["wave_id", "team_id", "aspect"], how="left")

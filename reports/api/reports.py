@@ -17,6 +17,7 @@ from assessor.api.permissions import team_or_404
 from assessor.models import TeamGroup
 from assessor.scoring.cooperation import COOPERATION_COLUMNS
 from assessor.scoring.frames import ASPECTS
+from assessor.scoring.rubric import load_rubric
 from reports.api.rows import records
 from reports.dashboards import PageNotFound
 from reports.dashboards.delivery import delivery_data
@@ -171,7 +172,12 @@ class TrendReport(OrganizationView):
         reader = scope_for(request.user, self.organization)
         waves = waves_frame(self.organization)
         scores = latest_scores(reader, wave_ids=list(waves["wave_id"]), fields=TREND_SCORE_FIELDS)
-        points = trend_frame(scores, waves, reader.teams, ASPECTS, scope=scope, key=key) if not scores.empty else pd.DataFrame()
+        banding = load_rubric().banding
+        points = (
+            trend_frame(scores, waves, reader.teams, ASPECTS, scope=scope, key=key, banding=banding)
+            if not scores.empty
+            else pd.DataFrame()
+        )
         if "aspect" in filters and not points.empty:
             points = points[points["aspect"] == filters["aspect"]]
         return Response(TrendReportOut({"scope": scope, "key": key, "points": records(points, TREND_COLUMNS)}).data)

@@ -13,6 +13,7 @@ from assessor.api.pagination import Pagination
 from assessor.api.permissions import team_id_in
 from assessor.models import Team
 from assessor.scoring.frames import ASPECTS
+from assessor.scoring.rubric import available_versions
 from reports.api.rows import records
 from reports.frames.common import newest_wave_rows
 from reports.models import ScoreSnapshot
@@ -46,12 +47,23 @@ class ScoreOut(serializers.Serializer):
     unverified = serializers.BooleanField()
 
 
+def known_rubric(value: str) -> str:
+    """A rubric version that ships with the service; any other is a 400 naming the ones that do."""
+    versions = available_versions()
+    if value not in versions:
+        raise serializers.ValidationError(f"No rubric {value!r}; choose one of {', '.join(versions)}.")
+    return value
+
+
 class ScoreFilter(serializers.Serializer):
     wave = id_field(required=False, help_text="Scores of this wave; else each team's newest.")
     team = id_field(required=False)
     kind = serializers.ChoiceField(choices=Team.Kind.choices, required=False)
     aspect = serializers.ChoiceField(choices=ASPECTS, required=False)
     rubric = serializers.CharField(required=False, max_length=20, help_text="Rubric version; the newest by default.")
+
+    def validate_rubric(self, value: str) -> str:
+        return known_rubric(value)
 
 
 class ScoreList(OrganizationView):
@@ -86,6 +98,9 @@ class HistoryFilter(serializers.Serializer):
     wave = id_field(required=False)
     aspect = serializers.ChoiceField(choices=ASPECTS, required=False)
     rubric = serializers.CharField(required=False, max_length=20)
+
+    def validate_rubric(self, value: str) -> str:
+        return known_rubric(value)
 
 
 class SnapshotOut(ScoreOut):

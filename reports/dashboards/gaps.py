@@ -100,7 +100,7 @@ def _reachable(scope: Scope, links: pd.DataFrame) -> list[int]:
     return sorted(own | providers)
 
 
-def gaps_data(scope: Scope, *, wave_id: int | None, now: datetime) -> GapsPage:
+def gaps_data(scope: Scope, *, wave_id: int | None, now: datetime, rubric_version: str | None = None) -> GapsPage:
     words = vocabulary()
     aspects = list(words.aspects)
     waves = waves_frame(scope.organization)
@@ -111,7 +111,7 @@ def gaps_data(scope: Scope, *, wave_id: int | None, now: datetime) -> GapsPage:
     # The consumers' side of a perception gap pools teams the reader may not open: it is read for the whole
     # organization, and `visible_perception` decides what of it the reader sees.
     everyone = whole_organization(scope)
-    scores = latest_scores(everyone, wave_ids=[wave], fields=GAP_SCORE_FIELDS)
+    scores = latest_scores(everyone, wave_ids=[wave], fields=GAP_SCORE_FIELDS, rubric_version=rubric_version)
     links = links_frame(scope.organization)
     answers = cooperation_answers(everyone, wave_id=wave)
 

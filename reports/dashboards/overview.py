@@ -88,8 +88,16 @@ def _filtered(teams: pd.DataFrame, filters: OverviewFilters) -> pd.DataFrame:
     return rows
 
 
-def overview_data(scope: Scope, filters: OverviewFilters, *, now: datetime, per_page: int | None = TEAMS_PER_PAGE) -> Overview:
-    """The overview; `per_page=None` puts every team on one page (for the export)."""
+def overview_data(
+    scope: Scope,
+    filters: OverviewFilters,
+    *,
+    now: datetime,
+    per_page: int | None = TEAMS_PER_PAGE,
+    rubric_version: str | None = None,
+) -> Overview:
+    """The overview under one rubric (the current one by default); `per_page=None` puts every team on one page
+    (for the export)."""
     words = vocabulary()
     aspects = list(words.aspects)
     waves = waves_frame(scope.organization)
@@ -105,7 +113,7 @@ def overview_data(scope: Scope, filters: OverviewFilters, *, now: datetime, per_
     if result.wave is None:
         return result
     wave_id = int(result.wave["wave_id"])
-    scores = latest_scores(scope, wave_ids=[wave_id], fields=HEAT_SCORE_FIELDS)
+    scores = latest_scores(scope, wave_ids=[wave_id], fields=HEAT_SCORE_FIELDS, rubric_version=rubric_version)
     result.wave_answered = int(scores.dropna(subset=["level"])["team_id"].nunique())
     teams = _filtered(scope.teams, filters)
     heat = heatmap_frame(scores, teams, aspects)

@@ -78,7 +78,7 @@ class PracticesPage:
     domains: pd.DataFrame | None = None
 
 
-def practices_data(scope: Scope, *, wave_id: int | None, now: datetime) -> PracticesPage:
+def practices_data(scope: Scope, *, wave_id: int | None, now: datetime, rubric_version: str | None = None) -> PracticesPage:
     catalog = read_practices()
     words = vocabulary()
     waves = waves_frame(scope.organization)
@@ -98,7 +98,7 @@ def practices_data(scope: Scope, *, wave_id: int | None, now: datetime) -> Pract
     names = dict(zip(teams["team_id"].astype(int), teams["team"], strict=True))
     links = links_frame(scope.organization)
     answers = cooperation_answers(everyone, wave_id=wave)
-    scores = latest_scores(everyone, wave_ids=[wave], fields=TREND_SCORE_FIELDS)
+    scores = latest_scores(everyone, wave_ids=[wave], fields=TREND_SCORE_FIELDS, rubric_version=rubric_version)
     signals = practice_signals(everyone, catalog.signal_keys)
     _, unmet = cooperation_frames(answers, links)
 

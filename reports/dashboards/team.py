@@ -11,6 +11,7 @@ import pandas as pd
 from assessor.models import Team
 from assessor.scoring.agreement import agreement
 from assessor.scoring.evidence import CONFLICT
+from assessor.scoring.rubric import load_rubric
 from assessor.scoring.targets import next_steps
 from assessor.selectors import model_cells
 from reports.charts.maturity import radar_figure, trend_figure
@@ -98,11 +99,16 @@ def _worded(table: pd.DataFrame, aspect_names: dict[str, str]) -> pd.DataFrame:
     )
 
 
-def team_data(scope: Scope, team: Team, *, wave_id: int | None, now: datetime) -> TeamPage:
+def team_data(scope: Scope, team: Team, *, wave_id: int | None, now: datetime, rubric_version: str | None = None) -> TeamPage:
+    rubric = load_rubric(rubric_version)
     words = vocabulary()
     aspects = list(words.aspects)
     waves = waves_frame(scope.organization)
-    scores = latest_scores(scope, wave_ids=[int(w) for w in waves["wave_id"]], team_ids=[team.pk]) if not waves.empty else None
+    scores = (
+        latest_scores(scope, wave_ids=[int(w) for w in waves["wave_id"]], team_ids=[team.pk], rubric_version=rubric.version)
+        if not waves.empty
+        else None
+    )
     answered_ids = set() if scores is None or scores.empty else set(scores["wave_id"])
     answered = waves[waves["wave_id"].isin(answered_ids)]
     if wave_id is not None and wave_id not in set(waves["wave_id"]):
@@ -149,7 +155,7 @@ def team_data(scope: Scope, team: Team, *, wave_id: int | None, now: datetime) -
             ),
         )
     )
-    history = trend_frame(scores, waves, scope.teams, aspects, scope="team", key=team.pk)
+    history = trend_frame(scores, waves, scope.teams, aspects, scope="team", key=team.pk, banding=rubric.banding)
     history["aspect_name"] = history["aspect"].map(words.aspects)
     events = combine_annotations(
         annotations_for(annotations_frame(scope.organization), scope="team", key=team.pk, group_id=team.group_id),

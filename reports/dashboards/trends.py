@@ -9,11 +9,12 @@ from typing import Any
 import pandas as pd
 
 from assessor.scoring.frames import LEVELS
-from assessor.scoring.rubric import load_rubric
+from assessor.scoring.rubric import available_versions, load_rubric
 from reports import conf
 from reports.benchmarks import Benchmark, load_benchmarks
 from reports.charts.maturity import distribution_figure, trend_figure
 from reports.dashboards import ChartBlock, PageNotFound
+from reports.frames.rubric_moves import first_reported, rubric_firsts_of, rubric_moves
 from reports.frames.trends import (
     annotations_for,
     combine_annotations,
@@ -22,7 +23,7 @@ from reports.frames.trends import (
     rubric_annotations,
     trend_frame,
 )
-from reports.selectors import TREND_SCORE_FIELDS, Scope, annotations_frame, latest_scores, rubric_firsts, waves_frame
+from reports.selectors import TREND_SCORE_FIELDS, Scope, annotations_frame, latest_scores, wave_rubrics, waves_frame
 from reports.tables import Column
 from reports.vocabulary import vocabulary
 
@@ -42,6 +43,14 @@ DISTRIBUTION_COLUMNS = (
     Column("share", "Share (%)", "score"),
     Column("teams", "Teams", "int"),
 )
+MOVE_TABLE_COLUMNS = (
+    Column("aspect_name", "Aspect"),
+    Column("wave_before", "From wave"),
+    Column("wave", "To wave"),
+    Column("reported", "As reported"),
+    Column("same", "Under one rubric"),
+    Column("cause", "The movement comes from"),
+)
 ANNOTATION_TABLE_COLUMNS = (Column("number", "#", "int"), Column("date", "Date", "date"), Column("label", "What happened"))
 
 
@@ -50,6 +59,7 @@ class TrendFilters:
     scope: str = "organization"
     key: int | None = None
     benchmark: bool = False
+    rubric: str = ""  # a bundled rubric version; the current one when empty
 
 
 @dataclass
@@ -59,6 +69,7 @@ class TrendsPage:
     waves: pd.DataFrame
     scopes: list[tuple[str, int | None, str]]
     rubric_version: str
+    reported_under: dict[str, list[str]] = field(default_factory=dict)  # other rubric -> waves first reported under it
     benchmarks: tuple[Benchmark, ...] = ()
     blocks: list[ChartBlock] = field(default_factory=list)
     annotations: list[dict[str, Any]] = field(default_factory=list)
@@ -81,11 +92,12 @@ def trends_data(scope: Scope, filters: TrendFilters) -> TrendsPage:
     aspects = list(words.aspects)
     choices = _scopes(scope)
     if not scope.org_wide and filters.scope != "team" and choices:
-        filters = TrendFilters(scope="team", key=choices[0][1], benchmark=filters.benchmark)
+        filters = TrendFilters(scope="team", key=choices[0][1], benchmark=filters.benchmark, rubric=filters.rubric)
     match = next((c for c in choices if c[0] == filters.scope and c[1] == filters.key), None)
     if match is None and choices:
         raise PageNotFound("You cannot see that organization, group or team.")
-    rubric_version = load_rubric().version
+    rubric = load_rubric(filters.rubric or None)
+    rubric_version = rubric.version
     waves = waves_frame(scope.organization)
     page = TrendsPage(
         filters=filters,
@@ -105,16 +117,18 @@ def trends_data(scope: Scope, filters: TrendFilters) -> TrendsPage:
         fields=TREND_SCORE_FIELDS,
         rubric_version=rubric_version,
     )
-    trend = trend_frame(scores, waves, scope.teams, aspects, scope=filters.scope, key=filters.key)
+    trend = trend_frame(scores, waves, scope.teams, aspects, scope=filters.scope, key=filters.key, banding=rubric.banding)
     trend["aspect_name"] = trend["aspect"].map(words.aspects)
     group_id = None
     if filters.scope == "team":
         groups = scope.teams.loc[scope.teams["team_id"] == filters.key, "group_id"]
         group_id = int(groups.iloc[0]) if len(groups) and pd.notna(groups.iloc[0]) else None
+    firsts = wave_rubrics(scope.organization)
     events = combine_annotations(
         annotations_for(annotations_frame(scope.organization), scope=filters.scope, key=filters.key, group_id=group_id),
-        rubric_annotations(rubric_firsts(scope.organization)),
+        rubric_annotations(rubric_firsts_of(firsts)),
     )
+    moves = _rubric_moves(scope, filters, page, scores, trend, first_reported(firsts))
     page.annotations = numbered(events)
     page.blocks.append(
         ChartBlock(
@@ -124,16 +138,101 @@ def trends_data(scope: Scope, filters: TrendFilters) -> TrendsPage:
             table=trend,
             columns=TREND_COLUMNS,
             extra={"annotations": page.annotations},
-            description=(
-                f"Every wave is scored with rubric {rubric_version}, so a movement is a change in answers or "
-                "evidence, not in the scoring rules. Groups and the organization weigh each team by its respondents."
-            ),
+            description=_trend_description(page),
         )
     )
+    if page.reported_under:
+        moves["aspect_name"] = moves["aspect"].map(words.aspects)
+        page.blocks.append(
+            ChartBlock(
+                key="rubric_moves",
+                title="Movements across a rubric change",
+                figure=None,
+                table=moves,
+                columns=MOVE_TABLE_COLUMNS,
+                description=(
+                    "Where two waves in a row were first reported under different rubrics: each aspect's level as "
+                    f"reported then, the levels of both waves under rubric {rubric_version}, and whether the "
+                    "movement comes from the team or from the rubric."
+                    + ("" if not moves.empty else " No level moved across a rubric change.")
+                ),
+            )
+        )
     if filters.scope == "group":
         scores = scores[scores["team_id"].isin(scope.teams.loc[scope.teams["group_id"] == filters.key, "team_id"])]
     page.blocks.append(_distribution_block(scores, trend, waves, page, words))
     return page
+
+
+def _trend_description(page: TrendsPage) -> str:
+    own = (
+        f"Every wave is scored here with rubric {page.rubric_version}, so a movement on the chart is a change in "
+        "answers or evidence, not in the scoring rules."
+    )
+    if page.reported_under:
+        earlier = "; ".join(f"{', '.join(waves)} under rubric {version}" for version, waves in page.reported_under.items())
+        own += (
+            f" Some waves were first reported under another rubric ({earlier}); what was reported then may have "
+            "moved because the rubric changed: see the movements across a rubric change below."
+        )
+    return own + " Groups and the organization weigh each team by its respondents."
+
+
+def _rubric_moves(
+    scope: Scope,
+    filters: TrendFilters,
+    page: TrendsPage,
+    scores: pd.DataFrame,
+    trend: pd.DataFrame,
+    reported_as: dict[int, str],
+) -> pd.DataFrame:
+    """Each wave's levels as first reported (one read per other rubric), set against the chosen rubric's."""
+    shown = [int(w) for w in dict.fromkeys(trend["wave_id"])]
+    by_version: dict[str, list[int]] = {}
+    for wave in shown:
+        by_version.setdefault(reported_as.get(wave, page.rubric_version), []).append(wave)
+    known = set(available_versions())
+    names = dict(zip(page.waves["wave_id"], page.waves["wave"], strict=True))
+    page.reported_under = {
+        version: [str(names[w]) for w in waves] for version, waves in by_version.items() if version != page.rubric_version
+    }
+    if not page.reported_under:
+        return pd.DataFrame()
+    team_ids = [filters.key] if filters.scope == "team" and filters.key is not None else None
+    parts = []
+    for version, waves in by_version.items():
+        if version == page.rubric_version:
+            version_scores = scores[scores["wave_id"].isin(waves)]
+        elif version in known:
+            version_scores = latest_scores(
+                scope, wave_ids=waves, team_ids=team_ids, fields=TREND_SCORE_FIELDS, rubric_version=version
+            )
+        else:  # a rubric file no longer shipped: its levels cannot be banded again
+            continue
+        banding = load_rubric(version).banding
+        frame = trend_frame(
+            version_scores,
+            page.waves,
+            scope.teams,
+            list(vocabulary().aspects),
+            scope=filters.scope,
+            key=filters.key,
+            banding=banding,
+        )
+        parts.append(frame[frame["wave_id"].isin(waves)].assign(rubric_version=version))
+    reported = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    moves = rubric_moves(reported, trend, version=page.rubric_version)
+    moves["reported"] = [
+        f"{a} → {b} (rubric {ra} → {rb})"
+        for a, b, ra, rb in zip(
+            moves["level_before_reported"], moves["level_reported"], moves["rubric_before"], moves["rubric"], strict=True
+        )
+    ]
+    moves["same"] = [
+        "-" if pd.isna(a) or pd.isna(b) else f"{int(a)} → {int(b)}"
+        for a, b in zip(moves["level_before_same"], moves["level_same"], strict=True)
+    ]
+    return moves
 
 
 def _distribution_block(

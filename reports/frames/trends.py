@@ -10,6 +10,7 @@ import pandas as pd
 from assessor.scoring.claims import band
 from assessor.scoring.frames import LEVELS, round2
 from assessor.scoring.rollups import rollup
+from assessor.scoring.rubric import Banding
 from reports.frames import ANNOTATION_COLUMNS
 from reports.frames.common import aspect_order, empty, with_team_names
 
@@ -41,11 +42,12 @@ def trend_frame(
     *,
     scope: str = "organization",
     key: int | None = None,
+    banding: Banding | None = None,
 ) -> pd.DataFrame:
     """Each aspect's score per wave for the organization, one group or one team, oldest wave first.
 
     Organization and group scores weigh each team by its respondents (`assessor.scoring.rollups`),
-    so they band to a level the same way team scores do.
+    so they band to a level the same way team scores do, by the rubric's `banding` (nearest when None).
     """
     if scope not in SCOPES:
         raise ValueError(f"Unknown trend scope {scope!r}; use one of {', '.join(SCOPES)}.")
@@ -53,12 +55,12 @@ def trend_frame(
     claims = claims[claims["team_id"].isin(teams["team_id"])]
     if scope == "team":
         rows = claims[claims["team_id"] == key].assign(teams=1)
-        rows = rows.assign(level=rows["score"].map(band))
+        rows = rows.assign(level=rows["score"].map(banding.level if banding is not None else band))
     elif scope == "group":
-        rows = rollup(claims, teams[["team_id", "group_id"]], by="group_id")
+        rows = rollup(claims, teams[["team_id", "group_id"]], by="group_id", banding=banding)
         rows = rows[rows["key"] == key]
     else:
-        rows = rollup(claims, teams[["team_id"]].assign(organization=0), by="organization")
+        rows = rollup(claims, teams[["team_id"]].assign(organization=0), by="organization", banding=banding)
     if rows.empty:
         return empty(TREND_COLUMNS)
     result = rows.merge(waves[["wave_id", "wave", "opens_at"]], on="wave_id")

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 
 from assessor.access import admins_to_ask, is_org_admin, organizations_for
 from assessor.models import Organization
+from assessor.scoring.rubric import available_versions, load_rubric
 from reports.dashboards import ChartBlock, PageNotFound, find_block
 from reports.selectors import Scope, scope_for
 from reports.tables import csv_text, render_table
@@ -132,6 +133,32 @@ def int_param(request: HttpRequest, name: str) -> int | None:
     if not value.isdigit() or len(value) > 12:
         raise PageError(400, "Bad request", f"The {name} in the address must be a whole number.")
     return int(value)
+
+
+def rubric_param(request: HttpRequest) -> str:
+    """The rubric a page is scored with: `?rubric=VERSION`, else the current (newest) one. Unknown is a 400."""
+    wanted = request.GET.get("rubric", "")
+    if wanted == "":
+        return load_rubric().version
+    versions = available_versions()
+    if wanted not in versions:
+        raise PageError(400, "Bad request", f"There is no rubric {wanted[:20]!r}; choose one of {', '.join(versions)}.")
+    return wanted
+
+
+def rubric_choices(chosen: str) -> dict[str, Any]:
+    """What the rubric picker shows: every bundled rubric, the current one marked, and what the chosen one does."""
+    current = load_rubric().version
+    choices = [
+        {
+            "version": version,
+            "label": f"Rubric {version}" + (" (current)" if version == current else ""),
+            "selected": version == chosen,
+        }
+        for version in sorted(available_versions(), key=lambda v: (len(v), v))
+    ]
+    rubric = load_rubric(chosen)
+    return {"version": chosen, "current": chosen == current, "choices": choices, "description": rubric.description}
 
 
 def query(request: HttpRequest, **changes: Any) -> str:

@@ -8,14 +8,24 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from reports.dashboards.gaps import gaps_data
-from reports.views.common import csv_download, dashboard_context, handle_errors, int_param, new_wave_url, rendered_blocks
+from reports.views.common import (
+    csv_download,
+    dashboard_context,
+    handle_errors,
+    int_param,
+    new_wave_url,
+    rendered_blocks,
+    rubric_choices,
+    rubric_param,
+)
 
 
 @login_required
 @handle_errors
 def gaps(request: HttpRequest) -> HttpResponse:
     context = dashboard_context(request)
-    data = gaps_data(context.scope, wave_id=int_param(request, "wave"), now=timezone.now())
+    rubric = rubric_param(request)
+    data = gaps_data(context.scope, wave_id=int_param(request, "wave"), now=timezone.now(), rubric_version=rubric)
     download = csv_download(request, data.blocks, f"{context.scope.organization.slug}-gaps")
     if download is not None:
         return download
@@ -30,5 +40,6 @@ def gaps(request: HttpRequest) -> HttpResponse:
             "blocks": rendered_blocks(request, data.blocks),
             "wave_choices": data.waves[["wave_id", "wave"]].to_dict("records"),
             "new_wave_url": new_wave_url(request, context.scope.organization),
+            "rubric": rubric_choices(rubric),
         },
     )

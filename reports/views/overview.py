@@ -21,6 +21,8 @@ from reports.views.common import (
     new_wave_url,
     query,
     rendered_blocks,
+    rubric_choices,
+    rubric_param,
 )
 from reports.vocabulary import vocabulary
 
@@ -35,7 +37,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     filters = OverviewFilters(
         wave_id=int_param(request, "wave"), kind=kind, group_id=int_param(request, "group"), page=int_param(request, "page") or 1
     )
-    data = overview_data(context.scope, filters, now=timezone.now())
+    rubric = rubric_param(request)
+    data = overview_data(context.scope, filters, now=timezone.now(), rubric_version=rubric)
     download = csv_download(request, data.blocks, f"{context.scope.organization.slug}-overview")
     if download is not None:
         return download
@@ -61,5 +64,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             "new_wave_url": new_wave_url(request, context.scope.organization),
             "waves_url": reverse("surveys:waves"),
             "wave_exports": is_org_admin(request.user, context.scope.organization),
+            "rubric": rubric_choices(rubric),
         },
     )

@@ -8,14 +8,23 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from reports.dashboards.practices import practices_data
-from reports.views.common import csv_download, dashboard_context, handle_errors, int_param, rendered_blocks
+from reports.views.common import (
+    csv_download,
+    dashboard_context,
+    handle_errors,
+    int_param,
+    rendered_blocks,
+    rubric_choices,
+    rubric_param,
+)
 
 
 @login_required
 @handle_errors
 def practices(request: HttpRequest) -> HttpResponse:
     context = dashboard_context(request)
-    data = practices_data(context.scope, wave_id=int_param(request, "wave"), now=timezone.now())
+    rubric = rubric_param(request)
+    data = practices_data(context.scope, wave_id=int_param(request, "wave"), now=timezone.now(), rubric_version=rubric)
     download = csv_download(request, data.blocks, f"{context.scope.organization.slug}-practices")
     if download is not None:
         return download
@@ -29,5 +38,6 @@ def practices(request: HttpRequest) -> HttpResponse:
             "data": data,
             "blocks": rendered_blocks(request, data.blocks),
             "wave_choices": data.waves[["wave_id", "wave"]].to_dict("records"),
+            "rubric": rubric_choices(rubric),
         },
     )

@@ -20,6 +20,8 @@ from reports.views.common import (
     handle_errors,
     int_param,
     rendered_blocks,
+    rubric_choices,
+    rubric_param,
 )
 
 SIGNAL_PLACEHOLDER = 987654321
@@ -46,7 +48,8 @@ def team_page(request: HttpRequest, team_id: int) -> HttpResponse:
             "admins of an organization can open every team's page.",
         )
     context = dashboard_context(request, team.organization)
-    data = team_data(context.scope, team, wave_id=int_param(request, "wave"), now=timezone.now())
+    rubric = rubric_param(request)
+    data = team_data(context.scope, team, wave_id=int_param(request, "wave"), now=timezone.now(), rubric_version=rubric)
     download = csv_download(request, data.blocks, f"{team.organization.slug}-{team.slug}")
     if download is not None:
         return download
@@ -78,5 +81,6 @@ def team_page(request: HttpRequest, team_id: int) -> HttpResponse:
             "waivers": waivers,
             "waiver_form": waiver_form(team) if can_waive else None,
             "waiver_add_url": reverse("collectors:waiver_add", args=[team.pk]),
+            "rubric": rubric_choices(rubric),
         },
     )

@@ -12,14 +12,25 @@ from django.utils.safestring import SafeString, mark_safe
 
 from reports.dashboards.trends import TrendFilters, trends_data
 from reports.frames.trends import SCOPES
-from reports.views.common import PageError, csv_download, dashboard_context, handle_errors, int_param, query, rendered_blocks
+from reports.views.common import (
+    PageError,
+    csv_download,
+    dashboard_context,
+    handle_errors,
+    int_param,
+    query,
+    rendered_blocks,
+    rubric_choices,
+    rubric_param,
+)
 
 
 @login_required
 @handle_errors
 def trends(request: HttpRequest) -> HttpResponse:
     context = dashboard_context(request)
-    filters = TrendFilters(**_chosen_scope(request), benchmark=request.GET.get("benchmark") == "1")
+    rubric = rubric_param(request)
+    filters = TrendFilters(**_chosen_scope(request), benchmark=request.GET.get("benchmark") == "1", rubric=rubric)
     data = trends_data(context.scope, filters)
     download = csv_download(request, data.blocks, f"{context.scope.organization.slug}-trends")
     if download is not None:
@@ -36,6 +47,7 @@ def trends(request: HttpRequest) -> HttpResponse:
             "scope_options": _options(data.scopes, (data.filters.scope, data.filters.key)),
             "benchmark_on": query(request, benchmark="1"),
             "benchmark_off": query(request, benchmark=None),
+            "rubric": rubric_choices(rubric),
         },
     )
 

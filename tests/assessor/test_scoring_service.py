@@ -143,7 +143,7 @@ def test_a_new_rubric_version_replays_history_beside_the_old(setup, tmp_path, mo
 
     answer(setup, setup["autumn"], setup["shop"], {"adoption": [1]})
     answer(setup, setup["autumn"], setup["shop"], {"adoption": [3]})
-    scores_recompute(now=NOW)
+    scores_recompute(now=NOW, rubric_version="1")
     rubric_dir = tmp_path / "rubrics"
     rubric_dir.mkdir()
     original = (rubric_module.RUBRIC_DIR / "rubric-1.yaml").read_text()
