@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from reports.dashboards.cache import cached_page
 from reports.dashboards.gaps import gaps_data
 from reports.views.common import csv_download, dashboard_context, handle_errors, int_param, rendered_blocks
 
@@ -16,7 +17,10 @@ from reports.views.common import csv_download, dashboard_context, handle_errors,
 @handle_errors
 def gaps(request: HttpRequest) -> HttpResponse:
     context = dashboard_context(request)
-    data = gaps_data(context.scope, wave_id=int_param(request, "wave"), now=timezone.now())
+    wave_id, now = int_param(request, "wave"), timezone.now()
+    data = cached_page(
+        "gaps", context.scope, (wave_id,), now=now, build=lambda: gaps_data(context.scope, wave_id=wave_id, now=now)
+    )
     download = csv_download(request, data.blocks, f"{context.scope.organization.slug}-gaps")
     if download is not None:
         return download

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from reports.dashboards.cache import cached_page
 from reports.dashboards.practices import practices_data
 from reports.views.common import csv_download, dashboard_context, handle_errors, int_param, rendered_blocks
 
@@ -15,7 +16,10 @@ from reports.views.common import csv_download, dashboard_context, handle_errors,
 @handle_errors
 def practices(request: HttpRequest) -> HttpResponse:
     context = dashboard_context(request)
-    data = practices_data(context.scope, wave_id=int_param(request, "wave"), now=timezone.now())
+    wave_id, now = int_param(request, "wave"), timezone.now()
+    data = cached_page(
+        "practices", context.scope, (wave_id,), now=now, build=lambda: practices_data(context.scope, wave_id=wave_id, now=now)
+    )
     download = csv_download(request, data.blocks, f"{context.scope.organization.slug}-practices")
     if download is not None:
         return download

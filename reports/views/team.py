@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from assessor.access import can_view_team
 from assessor.models import Team
+from reports.dashboards.cache import cached_page
 from reports.dashboards.team import team_data
 from reports.views.common import (
     PageError,
@@ -44,7 +45,10 @@ def team_page(request: HttpRequest, team_id: int) -> HttpResponse:
             "admins of an organization can open every team's page.",
         )
     context = dashboard_context(request, team.organization)
-    data = team_data(context.scope, team, wave_id=int_param(request, "wave"), now=timezone.now())
+    wave_id, now = int_param(request, "wave"), timezone.now()
+    data = cached_page(
+        "team", context.scope, (team.pk, wave_id), now=now, build=lambda: team_data(context.scope, team, wave_id=wave_id, now=now)
+    )
     download = csv_download(request, data.blocks, f"{team.organization.slug}-{team.slug}")
     if download is not None:
         return download
