@@ -365,6 +365,8 @@ REPORTS_EMAIL_MAX_RETRIES = env_int("REPORTS_EMAIL_MAX_RETRIES", 5)
 REPORTS_EMAIL_UNCONFIRMED_MINUTES = env_int("REPORTS_EMAIL_UNCONFIRMED_MINUTES", 15)
 # The practices report compares adopters with other teams only when each side has at least this many teams.
 REPORTS_PRACTICE_MIN_TEAMS = env_int("REPORTS_PRACTICE_MIN_TEAMS", 5)
+# Dashboard pages are cached under what they are derived from; this bounds how late a renamed team shows.
+REPORTS_DASHBOARD_CACHE_SECONDS = env_int("REPORTS_DASHBOARD_CACHE_SECONDS", 120)
 
 # Collectors.
 COLLECTORS_SIGNAL_RETENTION_DAYS = env_int("COLLECTORS_SIGNAL_RETENTION_DAYS", 180)

@@ -23,8 +23,9 @@ WORKLOADS = [
     ("scoring", "scoring_bench.py", "full and incremental rescore against the raw-read floor and a per-object ORM loop"),
     ("dashboards", "dashboards_bench.py", "server time and query count per dashboard page"),
     ("export", "export_bench.py", "export throughput and peak memory growth"),
-    ("submission", "submission_bench.py", "survey submission under 50 concurrent users on gunicorn and PostgreSQL"),
+    ("submission", "submission_bench.py", "survey submission: 50 users with think time; a closed loop beside one worker"),
     ("collectors", "collectors_bench.py", "local git scan of a 20,000-commit repository; GitHub API calls cold and warm"),
+    ("growth", "growth_bench.py", "rescore, dashboards and TAG export at 100, 1,000 and 10,000 teams; 20 rounds of history"),
 ]
 
 
@@ -48,10 +49,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--teams", type=int, default=1000)
     parser.add_argument("--only", nargs="*", default=None)
-    parser.add_argument("--timeout", type=int, default=1200, help="Seconds allowed per workload.")
+    parser.add_argument("--timeout", type=int, default=1200, help="Seconds allowed per workload (growth: three times that).")
     args = parser.parse_args()
     print(f"Machine: {machine()}")
     print(f"Database: {os.environ.get('DATABASE_URL') or 'SQLite (embedded default)'}")
+    print(f"Load average at start: {' '.join(f'{value:.1f}' for value in os.getloadavg())}")
     print()
     started = time.monotonic()
     for name, script, what in WORKLOADS:
@@ -70,7 +72,7 @@ def main() -> int:
                 env={**os.environ, "BENCH_TEAMS": str(args.teams)},
                 text=True,
                 capture_output=True,
-                timeout=args.timeout,
+                timeout=args.timeout * (3 if name == "growth" else 1),
             )
         except subprocess.TimeoutExpired:
             print(f"   not finished: over {args.timeout} s")
@@ -78,6 +80,7 @@ def main() -> int:
             continue
         for line in result.stdout.splitlines():
             print(f"   {line}")
+        print(f"   (finished at load average {os.getloadavg()[0]:.1f})")
         if result.returncode != 0:
             tail = "\n".join(result.stderr.strip().splitlines()[-8:])
             print(f"   failed (exit {result.returncode}):\n{tail}")

@@ -75,3 +75,8 @@ def export_min_group() -> int:
 def practice_min_teams() -> int:
     """REPORTS_PRACTICE_MIN_TEAMS: the fewest application teams on each side of a practices comparison."""
     return max(2, int(settings.REPORTS_PRACTICE_MIN_TEAMS))
+
+
+def dashboard_cache_seconds() -> int:
+    """REPORTS_DASHBOARD_CACHE_SECONDS: how long a dashboard page's data is kept in the cache (0: not cached)."""
+    return int(settings.REPORTS_DASHBOARD_CACHE_SECONDS)

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Min, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from assessor.access import AnyUser, visibility
 from assessor.models import Consumption, Organization, Team
 from assessor.scoring.frames import ANSWER_COLUMNS
 from assessor.scoring.rubric import load_rubric
-from collectors.models import Waiver
+from collectors.models import Evaluation, Signal, Waiver
 from collectors.selectors import (
     current_signals_frame,
     evidence_frame,
@@ -479,3 +480,51 @@ def wave_people(wave: Wave) -> list[PersonProgress]:
             )
         )
     return rows
+
+
+def _newest(queryset: QuerySet[Model]) -> Subquery:
+    """The largest id of a table (an index lookup, not a scan)."""
+    return Subquery(queryset.order_by("-pk").values("pk")[:1], output_field=IntegerField())
+
+
+def _counted(queryset: QuerySet[Model], by: str) -> Coalesce:
+    counted = queryset.filter(**{by: OuterRef("pk")}).order_by().values(by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def dashboard_freshness(organization: Organization, *, now: datetime) -> tuple[int, ...]:
+    """Numbers that change whenever what the dashboards draw may have changed, in one query.
+
+    Snapshots, responses, evaluations, signals and free-text tags are only ever appended, so the newest id of
+    each moves with every new score, response or piece of evidence (a submit leads to a new snapshot); the
+    organization's waves (all of them, and those opened by `now`), consumer links and annotations are
+    counted or their newest id taken. The newest ids are global: another organization's new rows change
+    them too, which costs a recomputation, never a stale page."""
+    waves = Wave.objects.all()
+    row = (
+        Organization.objects.filter(pk=organization.pk)
+        .annotate(
+            newest_snapshot=_newest(ScoreSnapshot.objects.all()),
+            newest_response=_newest(Response.objects.all()),
+            newest_evaluation=_newest(Evaluation.objects.all()),
+            newest_signal=_newest(Signal.objects.all()),
+            newest_tag=_newest(FreeTextTag.objects.all()),
+            newest_annotation=_newest(Annotation.objects.filter(organization=OuterRef("pk"))),
+            waves_count=_counted(waves, "organization"),
+            opened_count=_counted(waves.filter(opens_at__lte=now), "organization"),
+            links_count=_counted(Consumption.objects.all(), "consumer__organization"),
+        )
+        .values_list(
+            "newest_snapshot",
+            "newest_response",
+            "newest_evaluation",
+            "newest_signal",
+            "newest_tag",
+            "newest_annotation",
+            "waves_count",
+            "opened_count",
+            "links_count",
+        )
+        .first()
+    )
+    return tuple(int(value or 0) for value in row or ())

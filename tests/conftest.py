@@ -59,6 +59,15 @@ def pytest_configure(config: pytest.Config) -> None:
     socket.getaddrinfo = _guarded_getaddrinfo
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: ids repeat between tests, so a dashboard page cached by one
+    test could otherwise be served to the next under the same key."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def loaded_model(db: None) -> Iterator[Any]:
     """The bundled maturity model, loaded into the test database."""

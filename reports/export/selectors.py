@@ -97,13 +97,26 @@ def tag_input(wave: Wave, *, with_names: bool = False) -> TagInput:
     )
 
 
+# The narrow read behind `answer_chunks`: answers bring ids and values; their responses (per chunk) and
+# questions (once) are read on their own and joined in Python, so no string is repeated per row in SQL.
+_ANSWER_READ = ("pk", "response_id", "question_id", "value_json", "value_text", "level", "updated_at")
+_RESPONSE_READ = ("pk", "wave_id", "team_id", "team__kind", "role", "status")
+_QUESTION_READ = ("pk", "key", "qtype", "aspect", "perspective", "capability")
+
+
+def _all_questions() -> dict[int, tuple[Any, ...]]:
+    """Every question of every instrument (a few hundred rows at most), by id."""
+    return {row[0]: row[1:] for row in Question.objects.order_by().values_list(*_QUESTION_READ)}
+
+
 def answer_chunks(
     *,
     organization_ids: Sequence[int] | None,
     wave_ids: Iterable[int] | None = None,
     chunk_size: int | None = None,
 ) -> Iterator[list[tuple[Any, ...]]]:
-    """Answers in primary-key order, `chunk_size` rows per query (keyset paging: memory stays flat).
+    """Answers in primary-key order, `chunk_size` rows per chunk in ANSWER_EXPORT_COLUMNS order (keyset paging:
+    memory stays flat). Two queries per chunk (its answers, then their responses), plus one for the questions.
 
     `organization_ids=None` means every organization (superusers).
     """
@@ -117,12 +130,23 @@ def answer_chunks(
         answers = answers.exclude(Q(response__wave_id=wave_id) & Q(response__team_id=team_id))
     # The stored JSON as text: written out as it is, never decoded and encoded again.
     answers = answers.annotate(value_json=Cast("value", output_field=TextField()))
-    fields = [field for _, field in ANSWER_EXPORT_FIELDS]
     size = chunk_size or DEFAULT_CHUNK
+    questions: dict[int, tuple[Any, ...]] | None = None
     last = 0
     while True:
-        rows = list(answers.filter(pk__gt=last).values_list(*fields)[:size])
+        rows = list(answers.filter(pk__gt=last).values_list(*_ANSWER_READ)[:size])
         if not rows:
             return
-        yield rows
         last = rows[-1][0]
+        responses = {
+            row[0]: row[1:]
+            for row in Response.objects.filter(pk__in={row[1] for row in rows}).order_by().values_list(*_RESPONSE_READ)
+        }
+        if questions is None or not {row[2] for row in rows} <= questions.keys():
+            questions = _all_questions()  # once, unless an instrument was loaded meanwhile
+        # An answer whose response was deleted between the two reads went with it: leave it out.
+        yield [
+            (pk, response_id, *responses[response_id], *questions[question_id], value, text, level, updated_at)
+            for pk, response_id, question_id, value, text, level, updated_at in rows
+            if response_id in responses
+        ]

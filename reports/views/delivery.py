@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from reports.dashboards.cache import cached_page
 from reports.dashboards.delivery import delivery_data
 from reports.views.common import csv_download, dashboard_context, handle_errors, int_param, rendered_blocks
 
@@ -14,7 +16,10 @@ from reports.views.common import csv_download, dashboard_context, handle_errors,
 @handle_errors
 def delivery(request: HttpRequest) -> HttpResponse:
     context = dashboard_context(request)
-    data = delivery_data(context.scope, team_id=int_param(request, "team"))
+    team_id = int_param(request, "team")
+    data = cached_page(
+        "delivery", context.scope, (team_id,), now=timezone.now(), build=lambda: delivery_data(context.scope, team_id=team_id)
+    )
     download = csv_download(request, data.blocks, f"{context.scope.organization.slug}-delivery")
     if download is not None:
         return download

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from reports.dashboards.cache import cached_page
 from reports.dashboards.gaps import gaps_data
 from reports.views.common import (
     csv_download,
@@ -25,7 +26,14 @@ from reports.views.common import (
 def gaps(request: HttpRequest) -> HttpResponse:
     context = dashboard_context(request)
     rubric = rubric_param(request)
-    data = gaps_data(context.scope, wave_id=int_param(request, "wave"), now=timezone.now(), rubric_version=rubric)
+    wave_id, now = int_param(request, "wave"), timezone.now()
+    data = cached_page(
+        "gaps",
+        context.scope,
+        (wave_id, rubric),
+        now=now,
+        build=lambda: gaps_data(context.scope, wave_id=wave_id, now=now, rubric_version=rubric),
+    )
     download = csv_download(request, data.blocks, f"{context.scope.organization.slug}-gaps")
     if download is not None:
         return download

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from assessor.access import is_org_admin
 from assessor.models import Team
+from reports.dashboards.cache import cached_page
 from reports.dashboards.overview import OverviewFilters, overview_data
 from reports.frames.heatmap import MARKS
 from reports.views.common import (
@@ -38,7 +39,14 @@ def overview(request: HttpRequest) -> HttpResponse:
         wave_id=int_param(request, "wave"), kind=kind, group_id=int_param(request, "group"), page=int_param(request, "page") or 1
     )
     rubric = rubric_param(request)
-    data = overview_data(context.scope, filters, now=timezone.now(), rubric_version=rubric)
+    now = timezone.now()
+    data = cached_page(
+        "overview",
+        context.scope,
+        (filters, rubric),
+        now=now,
+        build=lambda: overview_data(context.scope, filters, now=now, rubric_version=rubric),
+    )
     download = csv_download(request, data.blocks, f"{context.scope.organization.slug}-overview")
     if download is not None:
         return download

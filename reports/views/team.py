@@ -11,6 +11,7 @@ from django.utils import timezone
 from assessor.access import can_manage_team, can_view_team
 from assessor.models import Team
 from collectors.forms import waiver_form
+from reports.dashboards.cache import cached_page
 from reports.dashboards.team import team_data
 from reports.selectors import team_waivers
 from reports.views.common import (
@@ -49,7 +50,14 @@ def team_page(request: HttpRequest, team_id: int) -> HttpResponse:
         )
     context = dashboard_context(request, team.organization)
     rubric = rubric_param(request)
-    data = team_data(context.scope, team, wave_id=int_param(request, "wave"), now=timezone.now(), rubric_version=rubric)
+    wave_id, now = int_param(request, "wave"), timezone.now()
+    data = cached_page(
+        "team",
+        context.scope,
+        (team.pk, wave_id, rubric),
+        now=now,
+        build=lambda: team_data(context.scope, team, wave_id=wave_id, now=now, rubric_version=rubric),
+    )
     download = csv_download(request, data.blocks, f"{team.organization.slug}-{team.slug}")
     if download is not None:
         return download

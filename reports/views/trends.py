@@ -7,9 +7,11 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from reports.dashboards.cache import cached_page
 from reports.dashboards.trends import TrendFilters, trends_data
 from reports.frames.trends import SCOPES
 from reports.views.common import (
@@ -31,7 +33,7 @@ def trends(request: HttpRequest) -> HttpResponse:
     context = dashboard_context(request)
     rubric = rubric_param(request)
     filters = TrendFilters(**_chosen_scope(request), benchmark=request.GET.get("benchmark") == "1", rubric=rubric)
-    data = trends_data(context.scope, filters)
+    data = cached_page("trends", context.scope, (filters,), now=timezone.now(), build=lambda: trends_data(context.scope, filters))
     download = csv_download(request, data.blocks, f"{context.scope.organization.slug}-trends")
     if download is not None:
         return download

@@ -75,6 +75,22 @@ def test_nothing_is_rescored_twice_for_unchanged_inputs(setup, recomputes):
     assert ScoreSnapshot.objects.count() == written
 
 
+def test_a_pair_marked_again_with_unchanged_inputs_is_scored_but_appends_no_snapshot(setup, recomputes):
+    shop, autumn = setup["shop"], setup["autumn"]
+    answer(setup, autumn, shop, {"investment": [2]})
+    mark_pending([(shop.pk, autumn.pk)])
+    first = rescore_pending(now=NOW)
+    hashes = set(ScoreSnapshot.objects.values_list("aspect", "inputs_hash", "revision"))
+
+    mark_pending([(shop.pk, autumn.pk)])  # a save that changed nothing the scores read
+    again = rescore_pending(now=NOW)
+
+    assert first.written > 0 and (again.pairs, again.written) == (1, 0)
+    assert len(recomputes) == 2
+    assert set(ScoreSnapshot.objects.values_list("aspect", "inputs_hash", "revision")) == hashes
+    assert not PendingRescore.objects.exists()
+
+
 def test_a_save_during_a_running_batch_is_rescored_after_it(setup, monkeypatch):
     shop, autumn = setup["shop"], setup["autumn"]
     answer(setup, autumn, shop, {"investment": [2]})

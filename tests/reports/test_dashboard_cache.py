@@ -1,0 +1,107 @@
+"""Dashboard pages are cached under what they are derived from: a repeat visit reads no rows, the same few
+queries for 10 teams as for 300, and new scores or answers show at once."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessor.models import Membership
+from reports.models import Annotation
+from tests.reports.conftest import populate
+from tests.reports.factories import NOW, Answers, build_org, member, person, rescore, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def pages(organization, teams, wave):
+    org = f"?org={organization.slug}"
+    return {
+        "overview": reverse("reports:overview") + org,
+        "team": reverse("reports:team", args=[teams[1].pk]),
+        "gaps": reverse("reports:gaps") + org,
+        "trends": reverse("reports:trends") + org,
+        "trends for a group": reverse("reports:trends") + org + f"&scope=group&key={teams[-1].group_id}",
+        "practices": reverse("reports:practices") + org,
+        "delivery": reverse("reports:delivery") + org,
+    }
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured)
+
+
+def test_a_repeat_visit_does_the_same_few_queries_for_10_and_300_teams(client, loaded_model):
+    measured = {}
+    for size in (10, 300):
+        organization, teams = build_org(teams=size, slug=f"org-{size}", name=f"Org {size}")
+        _, autumn = populate(organization, teams)
+        admin = person(f"admin{size}")
+        member(admin, organization, Membership.Role.ADMIN)
+        client.force_login(admin)
+        measured[size] = {
+            name: (queries(client, url), queries(client, url)) for name, url in pages(organization, teams, autumn).items()
+        }
+
+    assert measured[10] == measured[300]
+    for name, (first, again) in measured[300].items():
+        assert again < first, name
+        assert again <= 10, name  # the session, the team and the reader's scope, the freshness stamp: no scores read
+
+
+def test_new_scores_and_annotations_give_a_fresh_page(client, loaded_model):
+    organization, teams = build_org(teams=6)
+    _, autumn = populate(organization, teams)
+    admin = person("admin")
+    member(admin, organization, Membership.Role.ADMIN)
+    client.force_login(admin)
+    trends = reverse("reports:trends") + f"?org={organization.slug}"
+    overview = reverse("reports:overview") + f"?org={organization.slug}&wave={autumn.pk}"
+
+    def trend_scores():
+        return list(client.get(trends).context["data"].blocks[0].table["score"])
+
+    def answered():
+        return client.get(overview).context["data"].summary["answered"]
+
+    before, answered_before = trend_scores(), answered()
+    assert trend_scores() == before  # served from the cache
+
+    submit(autumn, [(teams[2], Answers(level=4, target=4))], when=autumn.opens_at + timedelta(days=4))
+    rescore(now=autumn.opens_at + timedelta(days=5), wave_ids=[autumn.pk])
+    assert trend_scores() != before
+
+    Annotation.objects.create(organization=organization, date=NOW.date(), label="Platform launched")
+    labels = [event["label"] for event in client.get(trends).context["data"].annotations]
+    assert "Platform launched" in labels
+    assert answered() == answered_before
+
+
+def test_no_cache_when_its_lifetime_is_zero(client, loaded_model, settings):
+    settings.REPORTS_DASHBOARD_CACHE_SECONDS = 0
+    organization, teams = build_org(teams=4)
+    populate(organization, teams)
+    admin = person("admin")
+    member(admin, organization, Membership.Role.ADMIN)
+    client.force_login(admin)
+    url = reverse("reports:gaps") + f"?org={organization.slug}"
+    assert queries(client, url) == queries(client, url) > 8
+
+
+def test_a_team_lead_and_an_admin_get_their_own_pages(client, loaded_model):
+    organization, teams = build_org(teams=5)
+    populate(organization, teams)
+    admin, lead = person("admin"), person("lead")
+    member(admin, organization, Membership.Role.ADMIN)
+    member(lead, organization, Membership.Role.TEAM_LEAD, teams[1])
+    url = reverse("reports:overview") + f"?org={organization.slug}"
+    client.force_login(admin)
+    everyone = client.get(url).context["data"].teams_total
+    client.force_login(lead)
+    own = client.get(url).context["data"].teams_total
+    assert (everyone, own) == (5, 1)
