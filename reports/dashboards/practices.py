@@ -16,6 +16,7 @@ from reports import conf
 from reports.charts.practices import adoption_figure, adoption_trend_figure, comparison_figure
 from reports.dashboards import ChartBlock, pick_wave
 from reports.frames.cooperation import cooperation_frames
+from reports.frames.practice_texts import free_text_practices
 from reports.frames.practices import (
     OUTCOME_LABELS,
     WHOLE_ORGANIZATION,
@@ -23,7 +24,6 @@ from reports.frames.practices import (
     adoption_counts,
     adoption_over_waves,
     comparisons,
-    free_text_practices,
     gap_by_domain,
     outcomes,
 )

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from reports.export.suppression import Key, Relation, Suppressed
-from reports.frames.practices import adoption, free_text_practices, outcomes
+from reports.frames.practice_texts import free_text_practices
+from reports.frames.practices import adoption, outcomes
 from reports.practices import Practice
 
 GROUPS = ("adopters", "others")

@@ -19,7 +19,7 @@ from assessor.models import Consumption, Membership, Organization, Team
 from reports.export.practices import PracticeInput
 from reports.export.scrub import KnownNames, known_names
 from reports.export.tag import KINDS, QuestionInfo, TagInput
-from reports.frames.practices import IMPLEMENTATION_KEYS
+from reports.frames.practice_texts import IMPLEMENTATION_KEYS
 from reports.models import FreeTextTag
 from reports.practices import read_practices
 from reports.selectors import Scope, organization_scope, practice_signals, wave_answers, withheld_teams
