@@ -28,6 +28,11 @@ class DigestData:
     history: pd.DataFrame  # HISTORY_COLUMNS, every snapshot under the current rubric
     participation: pd.DataFrame  # PARTICIPATION_COLUMNS for the waves active in the period
     perception: pd.DataFrame  # perception_gaps of that wave
+    # that wave's practices, pooled over application teams as on the practices page
+    practices: pd.DataFrame = field(default_factory=pd.DataFrame)  # adoption counts (practice, name, teams, share, ...)
+    practice_highlights: tuple[str, ...] = ()  # the largest differences with enough teams, in words
+    practice_comparisons: int = 0  # comparisons with enough teams on each side
+    practice_teams_compared: int = 0  # application teams with an outcome to compare
 
 
 @dataclass
@@ -42,6 +47,10 @@ class DigestContent:
     target_gaps: list[dict[str, Any]] = field(default_factory=list)
     perception_gaps: list[dict[str, Any]] = field(default_factory=list)
     rates: list[dict[str, Any]] = field(default_factory=list)
+    practices: list[dict[str, Any]] = field(default_factory=list)
+    practice_highlights: list[str] = field(default_factory=list)
+    practice_comparisons: int = 0
+    practice_teams_compared: int = 0
 
 
 def _records(frame: pd.DataFrame, names: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -73,6 +82,10 @@ def digest_content(
         content.target_gaps = _records(gaps, aspects)
         perception = perception_table(data.perception, teams, aspect_keys).head(max(3, max_rows // 5))
         content.perception_gaps = _records(perception, aspects)
+        content.practices = data.practices.to_dict("records")
+        content.practice_highlights = list(data.practice_highlights)
+        content.practice_comparisons = data.practice_comparisons
+        content.practice_teams_compared = data.practice_teams_compared
     visible_history = data.history[data.history["team_id"].isin(teams["team_id"])]
     changes = biggest_changes(visible_history, data.waves, teams, since=period.start, now=period.end, limit=max_rows)
     content.changes = _records(changes, aspects)

@@ -27,12 +27,15 @@ class Practice:
     delivery: frozenset[str]  # a team's own answers to "How do you get it?"
     offered: frozenset[str]  # a provider's answers to "How do teams get it from you?"
     mentions: tuple[str, ...]
+    mechanisms: frozenset[str] = frozenset()  # a team's own answers to "How does it reach you?"
+    consumer_signals: frozenset[str] = frozenset()  # signal keys that count for a provider's consumers too
 
 
 @dataclass(frozen=True)
 class PracticeCatalog:
     version: str
     practices: tuple[Practice, ...]
+    answer_share: float = 0.5  # the share of a team's answers for one capability that must name a way
 
     @property
     def names(self) -> dict[str, str]:
@@ -52,6 +55,8 @@ def _practice(raw: dict[str, Any]) -> Practice:
         delivery=frozenset(raw.get("delivery", ())),
         offered=frozenset(raw.get("offered", ())),
         mentions=tuple(raw.get("mentions", ())),
+        mechanisms=frozenset(raw.get("mechanisms", ())),
+        consumer_signals=frozenset(entry["key"] for entry in raw["signals"] if entry.get("consumers")),
     )
 
 
@@ -63,7 +68,11 @@ def _read(version_key: tuple[Path, int, int, int]) -> PracticeCatalog:
     repeated = duplicates(keys)
     if repeated:
         raise PracticeFileError(problem(("practices",), f"keys appear twice: {', '.join(repeated)}"), source=path)
-    return PracticeCatalog(version=data["version"], practices=tuple(_practice(entry) for entry in data["practices"]))
+    return PracticeCatalog(
+        version=data["version"],
+        practices=tuple(_practice(entry) for entry in data["practices"]),
+        answer_share=float(data.get("answer_share", 0.5)),
+    )
 
 
 def read_practices(path: Path | None = None) -> PracticeCatalog:

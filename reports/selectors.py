@@ -41,6 +41,7 @@ from reports.emails import invite_period_key
 from reports.frames import ANNOTATION_COLUMNS, HISTORY_COLUMNS, PARTICIPATION_COLUMNS, TEAM_COLUMNS, WAVE_COLUMNS
 from reports.frames.cooperation import FREE_TEXT_KINDS
 from reports.models import SNAPSHOT_COLUMNS, Annotation, EmailKind, FreeTextTag, ScoreSnapshot, SentEmail
+from surveys.issueforms import identity_from_url
 from surveys.models import Answer, Invitation, Question, Response, Wave
 from surveys.selectors import answers_frame, invitation_response, invitation_status
 
@@ -258,8 +259,8 @@ def cooperation_answers(scope: Scope, *, wave_id: int, team_ids: list[int] | Non
     """The submitted answers the gap report reads, in `ANSWER_COLUMNS`. Four small queries.
 
     - Capability answers that count: needs and offers answered "yes", once per team and question (a second
-      "yes" from the same team changes nothing), and delivery, wait and interface answers repeated as often
-      as given (the practices report reads how providers say they offer a capability).
+      "yes" from the same team changes nothing), and delivery, wait, interface and mechanism ("How does it
+      reach you?") answers repeated as often as given (the practices report reads how teams get capabilities).
       They come counted by the database and stand for no single response (response_id -1).
     - Whole answers of the free-text cooperation questions and providers' guesses of their consumers' view,
       and the needs of the people who wrote free text (to group their text by capability).
@@ -279,7 +280,7 @@ def cooperation_answers(scope: Scope, *, wave_id: int, team_ids: list[int] | Non
     part = questions["question_key"].str.rsplit(".", n=1).str[-1]
     capability = questions["capability"].notna()
     yes_ids = questions.loc[capability & part.isin(["need", "provide"]), "question_id"].tolist()
-    counted_ids = questions.loc[capability & part.isin(["delivery", "wait", "interface"]), "question_id"].tolist()
+    counted_ids = questions.loc[capability & part.isin(["delivery", "wait", "interface", "mechanism"]), "question_id"].tolist()
     whole_ids = questions.loc[~capability, "question_id"].tolist()
     need_ids = questions.loc[capability & (part == "need"), "question_id"].tolist()
 
@@ -390,6 +391,20 @@ def evidenced_capabilities(scope: Scope) -> pd.DataFrame:
     return evidenced_capabilities_frame(team_ids=scope.team_ids)
 
 
+SOURCE_FIELDS = ("response__source", "response__external_id", "response__external_url", "response__wave__anonymous")
+
+
+def text_source(source: str, external_id: str, external_url: str, anonymous: bool) -> str:
+    """Where a text came from: "survey", or the issue it was imported from ("issue owner/name#42"). In an
+    anonymous wave an issue is named only as "issue form": its number would lead to its author."""
+    if source != Response.Source.ISSUE:
+        return "survey"
+    identity = external_id if external_id.startswith("github:") else identity_from_url(external_url)
+    if anonymous or not identity:
+        return "issue form"
+    return "issue " + identity.removeprefix("github:")
+
+
 FREE_TEXT_TAG_FIELDS = ("pk", "answer_id", "kind", "value", "phrase", "start", "end", "low_days", "high_days", "status")
 
 
@@ -397,7 +412,7 @@ def free_text_review(scope: Scope, *, wave_id: int) -> tuple[pd.DataFrame, pd.Da
     """The tagged free-text answers of one wave (pains, suggestions, service requirements and implementation)
     from the scope's teams' submitted responses, anonymity applied, and their stored tags. Three queries.
 
-    texts: answer_id, wave_id, team_id, response_id, question_key, text; tags: `FREE_TEXT_TAG_FIELDS`
+    texts: answer_id, wave_id, team_id, response_id, question_key, text, source (`text_source`); tags: `FREE_TEXT_TAG_FIELDS`
     (pk as tag_id), only of the texts returned.
     """
     answers = Answer.objects.filter(
@@ -408,10 +423,12 @@ def free_text_review(scope: Scope, *, wave_id: int) -> tuple[pd.DataFrame, pd.Da
     ).exclude(value_text="")
     if (teams := scope.team_filter()) is not None:
         answers = answers.filter(response__team_id__in=teams)
-    fields = ("pk", "response__wave_id", "response__team_id", "response_id", "question__key", "value_text")
-    columns = ["answer_id", "wave_id", "team_id", "response_id", "question_key", "text"]
+    fields = ("pk", "response__wave_id", "response__team_id", "response_id", "question__key", "value_text", *SOURCE_FIELDS)
+    columns = ["answer_id", "wave_id", "team_id", "response_id", "question_key", "text", *SOURCE_FIELDS]
     rows = answers.order_by("response__team__name", "response_id", "question__key").values_list(*fields)
     texts = withhold_small_answers(pd.DataFrame(list(rows), columns=columns), _withheld_teams(scope.organization, [wave_id]))
+    texts["source"] = [text_source(*row) for row in zip(*(texts[field] for field in SOURCE_FIELDS), strict=True)]
+    texts = texts.drop(columns=list(SOURCE_FIELDS))
     tag_columns = ["tag_id", *FREE_TEXT_TAG_FIELDS[1:]]
     tags = FreeTextTag.objects.filter(answer_id__in=[int(pk) for pk in texts["answer_id"]] or [-1])
     return texts, pd.DataFrame(

@@ -9,12 +9,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+import pandas as pd
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessor.models import Membership, Organization
 from reports import conf
+from reports.dashboards.practices import practices_data
 from reports.digest import DigestContent, DigestData, digest_content
 from reports.emails import Recipient, ReminderContent, absolute, digest_message, reminder_message
 from reports.frames.gaps import perception_frame
@@ -219,7 +221,20 @@ def digest_data(*, organization: Organization, period: Period) -> DigestData | N
         if wave is not None and answers is not None
         else scores.iloc[0:0]
     )
-    return DigestData(waves=waves, wave=wave, scores=scores, history=history, participation=participation, perception=perception)
+    practices = practices_data(everyone, wave_id=int(wave["wave_id"]), now=period.end) if wave is not None else None
+    table = practices.comparisons if practices is not None else None
+    return DigestData(
+        waves=waves,
+        wave=wave,
+        scores=scores,
+        history=history,
+        participation=participation,
+        perception=perception,
+        practices=practices.adoption if practices is not None and practices.adoption is not None else pd.DataFrame(),
+        practice_highlights=tuple(practices.highlights) if practices is not None else (),
+        practice_comparisons=practices.comparisons_made if practices is not None else 0,
+        practice_teams_compared=int((table["adopters"] + table["others"]).max()) if table is not None and len(table) else 0,
+    )
 
 
 def digest_for(*, organization: Organization, user: Any, data: DigestData, period: Period) -> DigestContent:

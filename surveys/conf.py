@@ -8,6 +8,8 @@ from pathlib import Path
 from django.conf import settings
 
 BUNDLED_INSTRUMENT = Path(__file__).resolve().parent / "data" / "instruments" / "pemm-cooperation-1.yaml"
+# Version 2 adds "How does it reach you?" to the capability table; the demo's newer waves use it.
+BUNDLED_INSTRUMENT_2 = BUNDLED_INSTRUMENT.with_name("pemm-cooperation-2.yaml")
 
 
 def default_instrument_file() -> Path:

@@ -1,4 +1,5 @@
-"""Demo survey data: the default instrument, a closed wave and an open one, links and realistic answers.
+"""Demo survey data: the default instrument and its version 2, a closed wave on the first and an open one on
+the second (which asks how capabilities reach each team), links and realistic answers.
 
 Called by `manage.py seed_demo` after the demo organization exists. Running it again creates nothing.
 """
@@ -6,6 +7,7 @@ Called by `manage.py seed_demo` after the demo organization exists. Running it a
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any, TextIO
 
@@ -67,11 +69,19 @@ def _populate(
     teams_by_id = {team.pk: team for team in teams}
     pending: list[tuple[Response, dict[str, Any], datetime]] = []
     latest = min(now, wave.closes_at)
+    # Every team submits at least once (its last link, if none before it did): the demo's pages then have
+    # figures for every team, which the practices page's group sizes rely on.
+    left = Counter(invitation.team_id for invitation in invitations)
+    answered: set[int] = set()
     for invitation in invitations:
         roll = rng.random()
-        if roll >= submit_share + draft_share:
+        left[invitation.team_id] -= 1
+        forced = not left[invitation.team_id] and invitation.team_id not in answered
+        if roll >= submit_share + draft_share and not forced:
             continue  # not started
-        submitted = roll < submit_share
+        submitted = roll < submit_share or forced
+        if submitted:
+            answered.add(invitation.team_id)
         profile = profiles[teams_by_id[invitation.team_id].slug]
         values = respondent_answers(
             spec,
@@ -81,6 +91,7 @@ def _populate(
             shift=shift,
             org_size=org_size,
             sections=None if submitted else rng.randint(2, 6),
+            tidy=not big,
         )
         when = wave.opens_at + (latest - wave.opens_at) * rng.uniform(0.05, 0.95)
         response = Response(
@@ -151,24 +162,24 @@ def seed(organization: Organization, stdout: TextIO) -> None:
     now = timezone.now()
     with transaction.atomic():
         instrument = instrument_load(spec=read_instrument_file(conf.default_instrument_file())).instrument
-        spec = instrument.spec()
+        newer = instrument_load(spec=read_instrument_file(conf.BUNDLED_INSTRUMENT_2)).instrument
         teams = list(Team.objects.filter(organization=organization).prefetch_related("consumes").order_by("name"))
         profiles = team_profiles([(t.slug, t.kind, [p.slug for p in t.consumes.all()]) for t in teams], seed=SEED)
         org_size = ORG_SIZES.get(organization.size, "size_2000_plus")
-        plans = [  # name, opens, closes, shift of levels, share submitted, share left as drafts, big
-            ("Spring 2026", now - timedelta(days=240), now - timedelta(days=205), -0.3, 0.85, 0.05, True),
-            ("Autumn 2026", now - timedelta(days=10), now + timedelta(days=21), 0.0, 0.6, 0.2, False),
+        plans = [  # name, instrument, opens, closes, shift of levels, share submitted, share left as drafts, big
+            ("Spring 2026", instrument, now - timedelta(days=240), now - timedelta(days=205), -0.3, 0.85, 0.05, True),
+            ("Autumn 2026", newer, now - timedelta(days=10), now + timedelta(days=21), 0.0, 0.6, 0.2, False),
         ]
         touched: list[int] = []
-        for name, opens_at, closes_at, shift, submit_share, draft_share, big in plans:
-            wave, created = _wave(organization, instrument, name, opens_at, closes_at)
+        for name, used, opens_at, closes_at, shift, submit_share, draft_share, big in plans:
+            wave, created = _wave(organization, used, name, opens_at, closes_at)
             if not created:
                 stdout.write(f"Survey wave {wave.name}: already there, unchanged.\n")
                 continue
             wave.teams.set(teams)
             links, started = _populate(
                 wave=wave,
-                spec=spec,
+                spec=used.spec(),
                 teams=teams,
                 profiles=profiles,
                 org_size=org_size,

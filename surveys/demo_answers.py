@@ -27,6 +27,8 @@ class TeamProfile:
     needs: frozenset[str]
     provides: frozenset[str]
     reachable: frozenset[str]  # what the providers it consumes offer
+    reach: tuple[str, ...] = ()  # how the capabilities it needs reach it (cap.<domain>.mechanism options)
+    implementation: str = ""  # what its people write about how their services are set up, if anything
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +76,8 @@ def team_profiles(teams: list[tuple[str, str, list[str]]], *, seed: int) -> dict
             needs=frozenset(needs),
             provides=provides[slug],
             reachable=frozenset().union(*(provides.get(p, frozenset()) for p in provider_slugs)),
+            reach=tuple(specs.get(slug, {}).get("reach", ())),
+            implementation=specs.get(slug, {}).get("implementation", ""),
         )
     return profiles
 
@@ -91,8 +95,11 @@ def _clamp_level(value: float) -> int:
 
 
 class _Respondent:
-    def __init__(self, profile: TeamProfile, rng: random.Random, shift: float, texts: dict[str, list[str]]) -> None:
+    def __init__(
+        self, profile: TeamProfile, rng: random.Random, shift: float, texts: dict[str, list[str]], *, tidy: bool = False
+    ) -> None:
         self.profile, self.rng, self.shift, self.texts = profile, rng, shift, texts
+        self.tidy = tidy  # stray answers never name a way the team does not use (small waves: one answer can decide)
         self.lean = rng.gauss(0, 0.3)  # some people see everything a bit rosier than their colleagues
         # A few leave a whole aspect to others ("not applicable" throughout), and a few see it very differently.
         self.skipped = {aspect for aspect in ASPECTS if rng.random() < 0.06}
@@ -106,21 +113,56 @@ class _Respondent:
         options = self.texts.get(pool) or []
         return self.rng.choice(options) if options and self.rng.random() < chance else None
 
+    def _delivery_weights(self, domain: str) -> dict[str, int]:
+        """How this team gets a capability. In tidy waves: self-service where capabilities reach it through a
+        portal, partly automatic where they are injected, otherwise by ticket or shared tooling."""
+        if domain not in self.profile.reachable:
+            return {"ticket": 55, "not_available": 30, "standard_tooling": 15}
+        if not self.tidy:
+            return {"self_service": 35, "standard_tooling": 30, "automatic": 15, "ticket": 20}
+        weights = {"standard_tooling": 30, "ticket": 20}
+        if "portal" in self.profile.reach:
+            weights["self_service"] = 60
+        if "injected" in self.profile.reach:
+            weights["automatic"] = 20
+        if len(weights) == 2:
+            weights.update(standard_tooling=45, ticket=55)
+        return weights
+
+    def _unused_ways(self, facet: str) -> set[str]:
+        """Answers that would say the team uses a practice it does not: kept out of the stray answers when tidy."""
+        if not self.tidy:
+            return set()
+        if facet == "delivery":
+            shown_by = {"self_service": "portal", "automatic": "injected"}
+            return {answer for answer, way in shown_by.items() if way not in self.profile.reach}
+        if facet == "mechanism":
+            return {"git", "kubernetes_api", "pipeline", "portal", "injected"} - set(self.profile.reach)
+        return set()
+
     def capability(self, question: QuestionSpec, values: dict[str, Any]) -> str | None:
         domain, facet, rng = question.capability or "", question.facet, self.rng
         roll = rng.random()
         if roll < 0.08:
             return None  # skipped: the question is optional
         if roll < 0.18 and question.options and facet not in ("need", "provide"):
-            return rng.choice([option.value for option in question.options])  # not what the team would say
+            stray = [option.value for option in question.options if option.value not in self._unused_ways(facet)]
+            return rng.choice(stray)  # not what the team would say
         if facet == "need":
             if domain in self.profile.needs:
                 return "need_yes" if rng.random() < 0.93 else "need_unsure"
             return "need_no" if rng.random() < 0.8 else "need_unsure"
         if facet == "delivery":
-            if domain in self.profile.reachable:
-                return _weighted(rng, {"self_service": 35, "standard_tooling": 30, "automatic": 15, "ticket": 20})
-            return _weighted(rng, {"ticket": 55, "not_available": 30, "standard_tooling": 15})
+            return _weighted(rng, self._delivery_weights(domain))
+        if facet == "mechanism":
+            delivery = values.get(f"cap.{domain}.delivery")
+            if delivery in ("self_service", "automatic") or (delivery == "standard_tooling" and self.profile.reach):
+                ways = [way for way in self.profile.reach if way != "portal" or delivery == "self_service"]
+                if delivery == "automatic" and "injected" in ways:
+                    return "injected"
+                if ways:
+                    return rng.choice(ways)
+            return "ticket" if delivery in ("ticket", "not_available") or rng.random() < 0.6 else "by_hand"
         if facet == "wait":
             delivery = values.get(f"cap.{domain}.delivery")
             waits = {
@@ -170,6 +212,9 @@ class _Respondent:
             "coop.suggestions": ("suggestions", 0.35),
             "feedback.comment": ("comments", 0.15),
         }
+        if key == "coop.service_implementation" and self.profile.implementation:
+            drawn = self.text("service_implementation", 0.3)  # drawn as for every team: later answers stay the same
+            return self.profile.implementation if drawn else None
         if key in pools:
             return self.text(*pools[key])
         return None
@@ -184,9 +229,11 @@ def respondent_answers(
     shift: float,
     org_size: str,
     sections: int | None = None,
+    tidy: bool = False,
 ) -> dict[str, Any]:
-    """One person's raw answers, following roles and routing; `sections` stops early (a draft)."""
-    respondent = _Respondent(profile, rng, shift, demo_data().get("texts", {}))
+    """One person's raw answers, following roles and routing; `sections` stops early (a draft). `tidy`: stray
+    answers never name a delivery way the team does not use (for small waves, where one answer can decide)."""
+    respondent = _Respondent(profile, rng, shift, demo_data().get("texts", {}), tidy=tidy)
     shown_sections = spec.sections_for(role)[:sections] if sections is not None else spec.sections_for(role)
     values: dict[str, Any] = {}
     for section in shown_sections:

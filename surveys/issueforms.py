@@ -400,7 +400,7 @@ def issue_answers(
         key = labels.get(_normal(heading))
         if key is None:
             unknown[heading] = text
-            warnings.append(f"The heading {heading[:80]!r} is no field of the form; its text is kept apart, not imported.")
+            warnings.append(f"The heading {heading[:80]!r} is no field of the form; its text is stored apart, not as an answer.")
         elif key in sections:
             warnings.append(f"The heading {heading[:80]!r} repeats a field already answered; the first one counts.")
         elif key in wanted:

@@ -52,7 +52,7 @@ from surveys.models import Wave
 
 TAG = ["exports"]
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data"
-SCHEMA_VERSIONS = (1, 2)
+SCHEMA_VERSIONS = (1, 2, 3)
 SCHEMA_FILE = SCHEMA_DIR / f"tag-export-{FORMAT_VERSION}.schema.json"
 FORMATS = ("json", "csv")
 
@@ -132,7 +132,7 @@ class TagExport(_ExportView):
         responses={
             (200, "application/json"): OpenApiResponse(
                 OpenApiTypes.OBJECT,
-                description="Format tag-export version 2; see /api/v1/export/tag/schema/. " + RELEASE_HEADERS,
+                description="Format tag-export version 3; see /api/v1/export/tag/schema/. " + RELEASE_HEADERS,
             ),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The same figures in long form."),
             409: OpenApiResponse(

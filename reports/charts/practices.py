@@ -9,7 +9,7 @@ from reports.charts.base import axis, base_layout, empty_figure
 
 ADOPTION_COLORS = {"direct": "#2f5fd0", "through_providers_only": "#1f8a8a", "not_adopted": "#b8c0cc"}
 ADOPTION_LABELS = {
-    "direct": "In its own repositories or clusters",
+    "direct": "Directly (its own systems, answers or words)",
     "through_providers_only": "Only through its providers",
     "not_adopted": "Not seen",
 }
@@ -66,4 +66,27 @@ def comparison_figure(table: pd.DataFrame, outcome_label: str) -> go.Figure:
     layout = base_layout(height=120 + 40 * len(rows), showlegend=False)
     layout["xaxis"] = axis(title={"text": f"{outcome_label}: adopters minus the others"}, zeroline=True, zerolinecolor="#5b6775")
     layout["yaxis"] = axis(autorange="reversed")
+    return go.Figure(data=data, layout=layout)
+
+
+def adoption_trend_figure(trend: pd.DataFrame, whole: str) -> go.Figure:
+    """A line per practice: the share of the organization's application teams using it, wave by wave."""
+    rows = trend[trend["group"] == whole]
+    if rows.empty:
+        return empty_figure("No application team has answers or collected evidence in any wave yet.")
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "x": group["wave"].tolist(),
+            "y": (group["share"].astype(float) * 100).round(1).tolist(),
+            "name": str(name),
+            "customdata": list(zip(group["adopters"].astype(int), group["teams"].astype(int), strict=True)),
+            "hovertemplate": "%{x}: %{y}% (%{customdata[0]} of %{customdata[1]} teams)<extra>" + str(name) + "</extra>",
+        }
+        for name, group in rows.groupby("name", sort=False)
+    ]
+    layout = base_layout(height=360)
+    layout["yaxis"] = axis(title={"text": "Share of application teams (%)"}, range=[0, 100])
+    layout["xaxis"] = axis(type="category")
     return go.Figure(data=data, layout=layout)

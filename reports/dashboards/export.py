@@ -1,8 +1,8 @@
-"""A wave's report as one file: every overview and gap chart with its table, and the wave's scores as CSV."""
+"""A wave's report as one file: every overview, gap and practices chart with its table, and the wave's scores as CSV."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from reports.charts.maturity import distribution_figure
 from reports.dashboards import ChartBlock
 from reports.dashboards.gaps import gaps_data
 from reports.dashboards.overview import OverviewFilters, overview_data
+from reports.dashboards.practices import practices_data
 from reports.frames.common import with_team_names
 from reports.frames.trends import level_distribution
 from reports.selectors import TREND_SCORE_FIELDS, Scope, latest_scores
@@ -40,6 +41,8 @@ SCORE_COLUMNS = (
     Column("rubric_version", "Rubric"),
     Column("computed_at", "Computed"),
 )
+# The practices page's pooled figures (no per-team list: the report goes to everyone who may open the wave).
+PRACTICE_BLOCKS = ("adoption", "comparisons", "trend")
 DISTRIBUTION_COLUMNS = (
     Column("aspect_name", "Aspect"),
     Column("level", "Level", "level"),
@@ -85,4 +88,10 @@ def wave_report(scope: Scope, wave_id: int, *, now: datetime) -> WaveReport:
     gaps = gaps_data(scope, wave_id=wave_id, now=now)
     report.blocks.extend(gaps.blocks)
     report.free_text = gaps.free_text
+    practices = practices_data(scope, wave_id=wave_id, now=now)
+    report.blocks.extend(
+        replace(block, key=f"practices-{block.key}", title=f"Practices: {block.title[0].lower()}{block.title[1:]}")
+        for block in practices.blocks
+        if block.key in PRACTICE_BLOCKS
+    )
     return report

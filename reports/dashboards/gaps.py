@@ -19,11 +19,13 @@ from reports.frames.cooperation import (
     wait_times,
 )
 from reports.frames.gaps import perception_frame, perception_table, target_gaps
+from reports.freetext import capability_decisions
 from reports.selectors import (
     GAP_SCORE_FIELDS,
     Scope,
     cooperation_answers,
     evidenced_capabilities,
+    free_text_review,
     latest_scores,
     links_frame,
     visible_perception,
@@ -77,6 +79,7 @@ FREE_TEXT_COLUMNS = (
     Column("category", "Kind"),
     Column("team", "Team"),
     Column("text", "In their words"),
+    Column("source", "From"),
 )
 
 
@@ -197,7 +200,11 @@ def gaps_data(scope: Scope, *, wave_id: int | None, now: datetime, rubric_versio
             description="Capabilities an application team needs but cannot get from the platforms it uses.",
         )
     )
-    texts = free_text_by_capability(answers, scope.teams, words.capabilities)
+    # Texts with admins' decisions on their tags, and where each came from (an imported issue names itself).
+    written, tags = free_text_review(scope, wave_id=wave)
+    texts = free_text_by_capability(
+        written.rename(columns={"text": "value"}), scope.teams, words.capabilities, capability_decisions(written, tags)
+    )
     page.blocks.append(
         ChartBlock(
             key="pains",
@@ -205,7 +212,8 @@ def gaps_data(scope: Scope, *, wave_id: int | None, now: datetime, rubric_versio
             figure=None,
             table=texts,
             columns=FREE_TEXT_COLUMNS,
-            description='Each text appears once under each capability its words are tagged with, or under "Not tagged".',
+            description="Each text appears once under each capability its words are tagged with (or an admin tagged "
+            'it with on the review page), or under "Not tagged"; answers imported from issues name the issue.',
         )
     )
     page.free_text = [(str(name), group.to_dict("records")) for name, group in texts.groupby("name", sort=False)]

@@ -13,15 +13,26 @@ from typing import Any
 import pandas as pd
 
 from reports import conf
-from reports.charts.practices import adoption_figure, comparison_figure
+from reports.charts.practices import adoption_figure, adoption_trend_figure, comparison_figure
 from reports.dashboards import ChartBlock, pick_wave
 from reports.frames.cooperation import cooperation_frames
-from reports.frames.practices import OUTCOME_LABELS, adoption, adoption_counts, comparisons, gap_by_domain, outcomes
+from reports.frames.practice_texts import free_text_practices
+from reports.frames.practices import (
+    OUTCOME_LABELS,
+    WHOLE_ORGANIZATION,
+    adoption,
+    adoption_counts,
+    adoption_over_waves,
+    comparisons,
+    gap_by_domain,
+    outcomes,
+)
 from reports.practices import read_practices
 from reports.selectors import (
     TREND_SCORE_FIELDS,
     Scope,
     cooperation_answers,
+    free_text_review,
     latest_scores,
     links_frame,
     practice_signals,
@@ -33,7 +44,7 @@ from reports.vocabulary import vocabulary
 
 ADOPTION_COLUMNS = (
     Column("name", "Practice"),
-    Column("direct", "In its own repositories or clusters", "int"),
+    Column("direct", "Directly (its own systems, answers or words)", "int"),
     Column("through_providers_only", "Only through its providers", "int"),
     Column("not_adopted", "Not seen", "int"),
     Column("share", "Share of application teams", "percent"),
@@ -52,6 +63,14 @@ DOMAIN_COLUMNS = (
     Column("name", "Capability"),
     Column("teams_needing", "Application teams that need it", "int"),
     Column("unmet_or_slow", "Unmet or waiting over a week", "int"),
+    Column("share", "Share", "percent"),
+)
+TREND_COLUMNS = (
+    Column("wave", "Wave"),
+    Column("group", "Teams"),
+    Column("name", "Practice"),
+    Column("adopters", "Application teams using it", "int"),
+    Column("teams", "Application teams", "int"),
     Column("share", "Share", "percent"),
 )
 TEAM_COLUMNS = (
@@ -76,6 +95,7 @@ class PracticesPage:
     adoption: pd.DataFrame | None = None
     comparisons: pd.DataFrame | None = None
     domains: pd.DataFrame | None = None
+    trend: pd.DataFrame | None = None
 
 
 def practices_data(scope: Scope, *, wave_id: int | None, now: datetime, rubric_version: str | None = None) -> PracticesPage:
@@ -102,9 +122,21 @@ def practices_data(scope: Scope, *, wave_id: int | None, now: datetime, rubric_v
     signals = practice_signals(everyone, catalog.signal_keys)
     _, unmet = cooperation_frames(answers, links)
 
-    rows = adoption(
-        app_teams, [wave], signals=signals, answers=answers, links=links, practices=catalog.practices, team_names=names
-    )
+    def adopted_in(wave_id: int, wave_answers: pd.DataFrame) -> pd.DataFrame:
+        texts, tags = free_text_review(everyone, wave_id=wave_id)
+        return adoption(
+            app_teams,
+            [wave_id],
+            signals=signals,
+            answers=wave_answers,
+            links=links,
+            practices=catalog.practices,
+            team_names=names,
+            answer_share=catalog.answer_share,
+            free_text=free_text_practices(texts, tags, catalog.practices),
+        )
+
+    rows = adopted_in(wave, answers)
     counts = adoption_counts(rows, catalog.names)
     page.adoption = counts
     page.blocks.append(
@@ -115,8 +147,10 @@ def practices_data(scope: Scope, *, wave_id: int | None, now: datetime, rubric_v
             table=counts,
             columns=ADOPTION_COLUMNS,
             description="A team uses a practice in its own repositories or clusters when collected evidence shows it "
-            "there; through its providers when a platform it consumes shows it, or when its respondents say they get "
-            "capabilities that way.",
+            "there, when its respondents say capabilities reach it that way, or when what they wrote about how their "
+            "services are set up names it (free text, imported issues included, as tagged and reviewed); through its "
+            "providers when a platform it consumes runs it on the team's workloads, or when its respondents mostly "
+            "get capabilities that way.",
         )
     )
 
@@ -158,12 +192,34 @@ def practices_data(scope: Scope, *, wave_id: int | None, now: datetime, rubric_v
         )
     )
 
+    # Adoption over the waves that have opened, oldest first; signals are the current ones in every wave.
+    opened = page.waves[page.waves["opens_at"] <= now].iloc[::-1]
+    history = [
+        rows if int(w) == wave else adopted_in(int(w), cooperation_answers(everyone, wave_id=int(w))) for w in opened["wave_id"]
+    ]
+    groups = dict(zip(teams["team_id"].astype(int), teams["group"], strict=True))
+    wave_names = dict(zip(opened["wave_id"].astype(int), opened["wave"], strict=True))
+    trend = adoption_over_waves(pd.concat(history or [rows], ignore_index=True), groups, catalog.names, wave_names)
+    page.trend = trend
+    page.blocks.append(
+        ChartBlock(
+            key="trend",
+            title="Practices over the waves",
+            figure=adoption_trend_figure(trend, WHOLE_ORGANIZATION),
+            table=trend,
+            columns=TREND_COLUMNS,
+            description="The share of application teams using each practice (directly or through their providers), "
+            "wave by wave: the chart for the whole organization, the table for it and for each group of teams. "
+            "Collected signals are the current ones in every wave.",
+        )
+    )
+
     visible = rows[rows["team_id"].isin(scope.team_ids) & rows["adopted"]]
     team_rows = visible.assign(
         team=visible["team_id"].map(names),
         name=visible["practice"].map(catalog.names),
         how=[
-            "own repositories or clusters" + (" and its providers" if through else "") if direct else "through its providers"
+            "directly" + (" and through its providers" if through else "") if direct else "through its providers"
             for direct, through in zip(visible["direct"], visible["through_providers"], strict=True)
         ],
         provenance=[

@@ -16,9 +16,13 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
 from assessor.models import Consumption, Membership, Organization, Team
+from reports.export.practices import PracticeInput
 from reports.export.scrub import KnownNames, known_names
 from reports.export.tag import KINDS, QuestionInfo, TagInput
-from reports.selectors import organization_scope, wave_answers, withheld_teams
+from reports.frames.practice_texts import IMPLEMENTATION_KEYS
+from reports.models import FreeTextTag
+from reports.practices import read_practices
+from reports.selectors import Scope, organization_scope, practice_signals, wave_answers, withheld_teams
 from surveys.models import Answer, Question, Response, Role, Wave
 
 ANSWER_EXPORT_FIELDS = (
@@ -74,14 +78,16 @@ def known_names_for(wave: Wave) -> KnownNames:
 
 
 def tag_input(wave: Wave, *, with_names: bool = False) -> TagInput:
-    """Everything the TAG export of one wave is built from (four queries; four more `with_names`)."""
+    """Everything the TAG export of one wave is built from (a fixed number of queries; four more `with_names`)."""
     organization: Organization = wave.organization
-    teams = dict(Team.objects.filter(organization=organization).values_list("pk", "kind"))
     links = Consumption.objects.filter(consumer__organization=organization).values_list("consumer_id", "provider_id")
     questions = Question.objects.filter(instrument_id=wave.instrument_id).order_by("position")
 
+    everyone = organization_scope(organization)
+    teams = {int(team): str(kind) for team, kind in zip(everyone.teams["team_id"], everyone.teams["kind"], strict=True)}
+    answers = wave_answers(everyone, wave_id=wave.pk)
     return TagInput(
-        answers=wave_answers(organization_scope(organization), wave_id=wave.pk),
+        answers=answers,
         team_kinds=teams,
         links=pd.DataFrame(list(links), columns=["consumer_id", "provider_id"]),
         questions=[
@@ -94,6 +100,35 @@ def tag_input(wave: Wave, *, with_names: bool = False) -> TagInput:
         instrument_version=wave.instrument.version,
         closed_on=wave.closes_at.date(),
         names=known_names_for(wave) if with_names else KnownNames(),
+        practices=_practice_input(everyone, wave, answers),
+    )
+
+
+def _practice_input(everyone: Scope, wave: Wave, answers: pd.DataFrame) -> PracticeInput:
+    """The practices file, the teams' current signals and the tags on what people wrote about how their
+    services are set up (answers already carry the anonymity rule: a withheld team's text has no row). Two
+    queries, one when nobody wrote about it."""
+    catalog = read_practices()
+    texts = answers[answers["question_key"].isin(IMPLEMENTATION_KEYS) & answers["value"].notna()]
+    texts = texts.assign(answer_id=range(len(texts)), text=texts["value"].astype(str), source="")
+    ids = {
+        (int(r), str(q)): int(a) for r, q, a in zip(texts["response_id"], texts["question_key"], texts["answer_id"], strict=True)
+    }
+    tags = FreeTextTag.objects.filter(
+        answer__response__wave=wave,
+        answer__response__status=Response.Status.SUBMITTED,
+        answer__question__key__in=list(IMPLEMENTATION_KEYS),
+    )
+    fields = ("answer__response_id", "answer__question__key", "kind", "value", "phrase", "start", "end", "status")
+    # no text, no tag to read: the query is saved
+    rows = [(ids[(r, q)], *rest) for r, q, *rest in tags.values_list(*fields) if (r, q) in ids] if ids else []
+    return PracticeInput(
+        version=catalog.version,
+        practices=catalog.practices,
+        answer_share=catalog.answer_share,
+        signals=practice_signals(everyone, catalog.signal_keys),
+        texts=texts[["answer_id", "wave_id", "team_id", "question_key", "text", "source"]],
+        tags=pd.DataFrame(rows, columns=["answer_id", "kind", "value", "phrase", "start", "end", "status"]),
     )
 
 

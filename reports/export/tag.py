@@ -1,11 +1,12 @@
-"""The anonymized TAG export of one wave (format tag-export, version 2): pure, from frames to a document.
+"""The anonymized TAG export of one wave (format tag-export, version 3): pure, from frames to a document.
 
 What it holds: respondents per team kind, the distribution of maturity levels per aspect and team kind,
 perception gaps by provider kind, cooperation (need, delivery, wait, supply, interface, unmet needs) per
 capability and team kind, the organization-size bucket, and, only when an admin releases it, free text
 scrubbed of addresses, links, handles and known names (`reports.export.scrub`). Version 2 adds the release
 it belongs to (number, inputs hash, superseded); `tag_release` also returns each figure's exact respondents,
-which the service keeps to compare releases (`reports.export.release`) and never publishes.
+which the service keeps to compare releases (`reports.export.release`) and never publishes. Version 3 adds
+the practices section, counted in application teams (`reports.export.practices`).
 What it never holds: team or people names, ids of any row, wave names, exact times.
 Every count goes through `reports.export.suppression` (see its docstring for the rule); means are
 published only from k or more respondents on each side, to one decimal.
@@ -25,11 +26,12 @@ import pandas as pd
 from assessor.scoring.claims import band, respondent_scores
 from assessor.scoring.cooperation import unmet_needs
 from assessor.scoring.frames import ASPECTS, LEVELS
+from reports.export.practices import PracticeInput, practice_counts, practice_section
 from reports.export.scrub import KnownNames, ScrubCounts, scrub_texts
 from reports.export.suppression import Key, Relation, Suppressed, suppress
 
 FORMAT = "tag-export"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 KINDS = ("application", "platform", "infrastructure")
 PROVIDER_KINDS = ("platform", "infrastructure")
 ALL = "all"
@@ -68,6 +70,7 @@ class TagInput:
     instrument_version: int
     closed_on: date
     names: KnownNames = field(default_factory=KnownNames)  # scrubbed out of released free text
+    practices: PracticeInput = field(default_factory=PracticeInput)  # none given: the section is null
 
 
 @dataclass(frozen=True)
@@ -327,6 +330,10 @@ def tag_counts(source: TagInput, kinds: Mapping[int, str] | None = None) -> _Cou
     _respondents(data, kinds)
     _levels(data, source.answers, kinds)
     _cooperation(data, source, kinds)
+    counts, relations, hidden = practice_counts(source.answers, source.links, source.team_kinds, source.practices)
+    data.counts.update(counts)
+    data.relations.extend(relations)
+    data.hidden.update(hidden)
     return data
 
 
@@ -392,6 +399,7 @@ def tag_release(
         "perception_gaps": perception,
         "cooperation": cooperation,
         "free_text": free_text,
+        "practices": practice_section(source.practices, result),
         "release": None
         if release is None
         else {

@@ -91,6 +91,15 @@ def tag_rows(document: dict[str, Any]) -> Iterator[list[Any]]:
             ]
     for table in document["cooperation"]:
         yield from _table_rows(version, "cooperation", table["capability"], table["measure"], table)
+    practices = document.get("practices")  # version 3 and later; null without a practices file
+    for item in practices["items"] if isinstance(practices, dict) else []:
+        for measure in ("adopters", "others", "from_free_text"):
+            count = item[measure]
+            status = "suppressed" if count is None else "published"
+            yield [version, "practices", item["practice"], measure, "application", "teams", count, None, None, status]
+        for table in item["outcomes"]:
+            shaped = {**table, "team_kind": "application"}
+            yield from _table_rows(version, "practices", item["practice"], f"{table['outcome']}.{table['group']}", shaped)
     for group in document["free_text"] or []:
         for text in group["texts"]:
             yield [version, "free_text", group["question"], None, group["team_kind"], None, None, None, text, "published"]

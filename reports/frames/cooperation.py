@@ -20,7 +20,15 @@ DELIVERY_LABELS = {
     "not_available": "Not offered",
 }
 WAIT_LABELS = {"hours": "Hours or less", "days": "Days", "weeks": "Weeks", "months": "Months or more"}
-FREE_TEXT_KINDS = {"coop.pains": "pain", "coop.suggestions": "suggestion", "coop.service_requirements": "requirement"}
+FREE_TEXT_KINDS = {
+    "coop.pains": "pain",
+    "coop.suggestions": "suggestion",
+    "coop.service_requirements": "requirement",
+    # the same fields of the working group's issue form (an instrument built from it)
+    "pains": "pain",
+    "suggestions": "suggestion",
+    "service_requirements": "requirement",
+}
 NO_CAPABILITY = ""
 NO_CAPABILITY_NAME = "Not tagged"
 
@@ -35,7 +43,7 @@ DEMAND_COLUMNS = [
     "typical_wait",
 ]
 UNMET_TABLE_COLUMNS = ["team_id", "team", "capability", "name", "reason", "delivery", "wait"]
-FREE_TEXT_COLUMNS = ["capability", "name", "category", "text", "team_id", "team", "response_id"]
+FREE_TEXT_COLUMNS = ["capability", "name", "category", "text", "team_id", "team", "response_id", "source"]
 UNMET_REASONS = {
     "no_provider": "None of the platforms it uses provides it",
     "not_available": "The team says it is not offered to them",
@@ -111,7 +119,9 @@ def free_text_by_capability(
     decisions: pd.DataFrame | None = None,
     vocabulary: Vocabulary | None = None,
 ) -> pd.DataFrame:
-    """Pains, suggestions and service needs in respondents' own words, grouped by capability.
+    """Pains, suggestions and service needs in respondents' own words, grouped by capability, the answers
+    imported from the working group's issue form included; a `source` column of `answers` (where a text came
+    from, such as the issue it was imported from) is kept beside each text.
 
     A text is listed under each capability its words are tagged with (see `reports.tagging`), once per
     capability, and under "Not tagged" when none. `decisions` (response_id, question_key, capability,
@@ -123,6 +133,9 @@ def free_text_by_capability(
     if texts.empty:
         return empty(FREE_TEXT_COLUMNS)
     vocabulary = vocabulary or read_vocabulary()
+    sources = (
+        texts.drop_duplicates("response_id").set_index("response_id")["source"].to_dict() if "source" in texts.columns else {}
+    )
     rows = texts[["response_id", "team_id", "question_key", "value"]].drop_duplicates().copy()
     rows["text"] = rows["value"].astype(str).str.strip()
     found = {text: _tagged_capabilities(text, vocabulary) for text in rows["text"].unique()}
@@ -144,6 +157,7 @@ def free_text_by_capability(
     untagged = untagged.assign(text=untagged["value"].astype(str).str.strip(), capability=NO_CAPABILITY).drop(columns="value")
     rows = pd.concat([rows, untagged], ignore_index=True)
     rows["category"] = rows["question_key"].map(FREE_TEXT_KINDS)
+    rows["source"] = rows["response_id"].map(lambda response: sources.get(response) or "")
     named = with_team_names(rows, teams)
     named["name"] = named["capability"].map(lambda key: names.get(key, key) if key else NO_CAPABILITY_NAME)
     category_rank = {category: index for index, category in enumerate(FREE_TEXT_KINDS.values())}

@@ -77,7 +77,8 @@ def capability_part(answers: pd.DataFrame) -> pd.Series:
 
 
 def _signal_hits(signals: pd.DataFrame, practices: Sequence[Practice]) -> pd.DataFrame:
-    """team_id, practice, provenance for every signal that reaches a practice's threshold."""
+    """team_id, practice, consumers (whether it counts for the team's consumers too), provenance for every
+    signal that reaches a practice's threshold."""
     rows = []
     values = pd.to_numeric(signals["value"], errors="coerce")
     for practice in practices:
@@ -85,22 +86,32 @@ def _signal_hits(signals: pd.DataFrame, practices: Sequence[Practice]) -> pd.Dat
             hit = signals[(signals["key"] == key) & (values >= at_least)]
             for team_id, value, subject in zip(hit["team_id"], values[hit.index], hit["subject"], strict=True):
                 where = f" in {subject}" if subject else ""
-                rows.append((int(team_id), practice.key, f"signal {key} = {value:g}{where}"))
-    return pd.DataFrame(rows, columns=["team_id", "practice", "provenance"])
+                rows.append((int(team_id), practice.key, key in practice.consumer_signals, f"signal {key} = {value:g}{where}"))
+    return pd.DataFrame(rows, columns=["team_id", "practice", "consumers", "provenance"])
 
 
-def _answer_hits(answers: pd.DataFrame, practices: Sequence[Practice], part: str, field: str) -> pd.DataFrame:
-    """wave_id, team_id, practice, provenance for capability answers of one part that show a practice."""
-    rows = answers[capability_part(answers) == part]
+def _answer_hits(answers: pd.DataFrame, practices: Sequence[Practice], part: str, field: str, share: float) -> pd.DataFrame:
+    """wave_id, team_id, practice, provenance for capability answers of one part that show a practice: the
+    answers of a team for one capability that name one of the practice's ways, when they are at least `share`
+    of that team's answers for that capability."""
+    columns = ["wave_id", "team_id", "practice", "provenance"]
+    rows = answers[(capability_part(answers) == part) & answers["value"].notna()]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    counted = rows.groupby(["wave_id", "team_id", "question_key", "value"], observed=True).size().rename("n").reset_index()
+    counted["total"] = counted.groupby(["wave_id", "team_id", "question_key"], observed=True)["n"].transform("sum")
+    counted = counted[counted["n"] >= share * counted["total"]]
     out = []
     for practice in practices:
         wanted = getattr(practice, field)
         if not wanted:
             continue
-        hit = rows[rows["value"].isin(sorted(wanted))].drop_duplicates(["wave_id", "team_id", "question_key", "value"])
-        for wave_id, team_id, key, value in zip(hit["wave_id"], hit["team_id"], hit["question_key"], hit["value"], strict=True):
-            out.append((int(wave_id), int(team_id), practice.key, f"answer {key} = {value}"))
-    return pd.DataFrame(out, columns=["wave_id", "team_id", "practice", "provenance"])
+        hit = counted[counted["value"].isin(sorted(wanted))]
+        fields = ["wave_id", "team_id", "question_key", "value", "n", "total"]
+        for wave_id, team_id, key, value, n, total in hit[fields].itertuples(index=False):
+            how_many = f" ({n} of {total} answers)" if total > 1 else ""
+            out.append((int(wave_id), int(team_id), practice.key, f"answer {key} = {value}{how_many}"))
+    return pd.DataFrame(out, columns=columns)
 
 
 def adoption(
@@ -112,37 +123,48 @@ def adoption(
     links: pd.DataFrame,
     practices: Sequence[Practice],
     team_names: Mapping[int, str] | None = None,
+    answer_share: float = 0.5,
+    free_text: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Per application team, wave and practice: adopted directly (its own repositories and namespaces) or
-    through its providers (the platforms it consumes show the practice, or its respondents say they get
-    capabilities that way), with the signals and answers it rests on.
+    """Per application team, wave and practice: adopted directly (its own repositories and namespaces, or its
+    respondents saying how capabilities reach them) or through its providers (a provider's signal that acts on
+    its consumers, or its respondents mostly getting capabilities in the practice's delivery ways), with the
+    signals and answers it rests on.
 
     `signals`: team_id, key, value, subject (current collected signals); `answers`: ANSWER_COLUMNS;
-    `links`: consumer_id, provider_id.
+    `links`: consumer_id, provider_id; `free_text`: wave_id, team_id, practice, provenance (see
+    `reports.frames.practice_texts`), counted as the team's own account and marked as coming from free text.
     """
     names = dict(team_names or {})
     own = _signal_hits(signals, practices)
-    reported = _answer_hits(answers, practices, "delivery", "delivery")
-    offered = _answer_hits(answers, practices, "interface", "offered")
+    reported = _answer_hits(answers, practices, "delivery", "delivery", answer_share)
+    reached = _answer_hits(answers, practices, "mechanism", "mechanisms", answer_share)
+    offered = _answer_hits(answers, practices, "interface", "offered", answer_share)
     providers: dict[int, list[int]] = {}
     for consumer, provider in zip(links["consumer_id"], links["provider_id"], strict=True):
         providers.setdefault(int(consumer), []).append(int(provider))
-    own_by = own.groupby(["team_id", "practice"])["provenance"].apply(list).to_dict() if not own.empty else {}
-    reported_by = (
-        reported.groupby(["wave_id", "team_id", "practice"])["provenance"].apply(list).to_dict() if not reported.empty else {}
-    )
-    offered_by = (
-        offered.groupby(["wave_id", "team_id", "practice"])["provenance"].apply(list).to_dict() if not offered.empty else {}
-    )
+
+    def grouped(frame: pd.DataFrame, keys: list[str]) -> dict[Any, list[str]]:
+        return frame.groupby(keys)["provenance"].apply(list).to_dict() if not frame.empty else {}
+
+    own_by = grouped(own, ["team_id", "practice"])
+    shared_by = grouped(own[own["consumers"].astype(bool)], ["team_id", "practice"])
+    reported_by = grouped(reported, ["wave_id", "team_id", "practice"])
+    reached_by = grouped(reached, ["wave_id", "team_id", "practice"])
+    offered_by = grouped(offered, ["wave_id", "team_id", "practice"])
+    written_by = grouped(free_text, ["wave_id", "team_id", "practice"]) if free_text is not None else {}
     rows = []
     for wave_id in sorted({int(w) for w in wave_ids}):
         for team_id in sorted({int(t) for t in app_teams}):
             for practice in practices:
+                at = (wave_id, team_id, practice.key)
                 direct = list(own_by.get((team_id, practice.key), []))
-                through = [f"its respondents: {item}" for item in reported_by.get((wave_id, team_id, practice.key), [])]
+                direct += [f"its respondents: {item}" for item in reached_by.get(at, [])]
+                direct += [f"free text: {item}" for item in written_by.get(at, [])]
+                through = [f"its respondents: {item}" for item in reported_by.get(at, [])]
                 for provider in providers.get(team_id, []):
                     label = names.get(provider, f"team {provider}")
-                    evidence = own_by.get((provider, practice.key), []) + offered_by.get((wave_id, provider, practice.key), [])
+                    evidence = shared_by.get((provider, practice.key), []) + offered_by.get((wave_id, provider, practice.key), [])
                     through += [f"provider {label}: {item}" for item in evidence]
                 rows.append(
                     (wave_id, team_id, practice.key, bool(direct or through), bool(direct), bool(through), direct + through)
@@ -165,6 +187,44 @@ def adoption_counts(adoption_rows: pd.DataFrame, names: Mapping[str, str]) -> pd
     counts["share"] = (counts["direct"] + counts["through_providers_only"]) / counts["teams"]
     counts["name"] = counts["practice"].map(names)
     return counts[columns]
+
+
+WHOLE_ORGANIZATION = "Whole organization"
+ADOPTION_TREND_COLUMNS = ["wave_id", "wave", "group", "practice", "name", "adopters", "teams", "share"]
+
+
+def adoption_over_waves(
+    adoption_rows: pd.DataFrame, groups: Mapping[int, str], names: Mapping[str, str], waves: Mapping[int, str]
+) -> pd.DataFrame:
+    """Per wave (oldest first), group and practice: application teams adopting it (directly or through their
+    providers) out of all of them, for the whole organization first and then each group of teams.
+
+    `groups`: team_id -> group name ("" for a team in no group, which counts for the organization only);
+    `waves`: wave_id -> name, in the order to list them."""
+    if adoption_rows.empty:
+        return pd.DataFrame(columns=ADOPTION_TREND_COLUMNS)
+    rows = adoption_rows[["wave_id", "team_id", "practice", "adopted"]]
+    whole = rows.assign(group=WHOLE_ORGANIZATION)
+    grouped = rows.assign(group=rows["team_id"].map(lambda team: groups.get(int(team), "")))
+    both = pd.concat([whole, grouped[grouped["group"] != ""]], ignore_index=True)
+    table = both.groupby(["wave_id", "group", "practice"], sort=False).agg(
+        adopters=("adopted", "sum"), teams=("team_id", "nunique")
+    )
+    table = table.reset_index()
+    table["share"] = table["adopters"] / table["teams"]
+    table["wave"] = table["wave_id"].map(waves)
+    table["name"] = table["practice"].map(names)
+    wave_rank = {wave_id: index for index, wave_id in enumerate(waves)}
+    practice_rank = {key: index for index, key in enumerate(names)}
+    group_names = sorted(set(table["group"]) - {WHOLE_ORGANIZATION}, key=str.casefold)
+    group_rank = {name: index for index, name in enumerate([WHOLE_ORGANIZATION, *group_names])}
+    table = table.assign(
+        _wave=table["wave_id"].map(wave_rank),
+        _group=table["group"].map(group_rank),
+        _practice=table["practice"].map(practice_rank),
+    ).sort_values(["_group", "_practice", "_wave"])
+    table["adopters"] = table["adopters"].astype(int)
+    return table[ADOPTION_TREND_COLUMNS].reset_index(drop=True)
 
 
 # --- outcomes -----------------------------------------------------------------------------------------

@@ -40,6 +40,11 @@ class Response(models.Model):
     external_id = models.CharField(max_length=300, blank=True, help_text="Where an imported response came from.")
     external_url = models.URLField(max_length=500, blank=True)
     external_author = models.CharField(max_length=200, blank=True)
+    unmatched_sections = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Sections of an imported issue whose heading is no field of its form (heading: text), kept as written.",
+    )
     last_step = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField()

@@ -3,7 +3,9 @@
 An issue that names its identity (`github:owner/name#N`) is found again whatever path imported it first: by
 that identity as the source id, or by the issue's page stored as the response's external URL (the collector
 names its responses after their author). An answer longer than the text limit refuses the whole issue with
-the reason: nothing is cut and nothing half-imported. Text answers are stored exactly as written.
+the reason: nothing is cut and nothing half-imported. Text answers are stored exactly as written. A section
+whose heading is no field of the form is reported and stored on its own (`Response.unmatched_sections`),
+never merged into another answer.
 """
 
 from __future__ import annotations
@@ -150,7 +152,8 @@ def _import_one(
             report.skipped.append((source_id, "Already imported for another team of this wave."))
             return
         plan = answers_plan(spec=spec, role=existing.role if existing else role, stored=stored_answers(existing), checked=checked)
-        if existing is not None and not plan.changes:
+        unmatched = {heading: text or "" for heading, text in parsed.unknown.items()}
+        if existing is not None and not plan.changes and existing.unmatched_sections == unmatched:
             report.unchanged.append(source_id)
             return
         response = existing or Response.objects.create(
@@ -164,7 +167,11 @@ def _import_one(
             external_author="" if wave.anonymous else str(issue.author or "")[:200],
             submitted_at=_submitted_at(issue.created_at, now),
             updated_at=now,
+            unmatched_sections=unmatched,
         )
+        if response.unmatched_sections != unmatched:
+            response.unmatched_sections = unmatched
+            response.save(update_fields=["unmatched_sections"])
         answers_apply(response=response, plan=plan, now=now, instrument_id=wave.instrument_id)
         response.mark_changed(now)
         rescore.request_rescore(team_ids=[team.pk], wave_ids=[wave.pk])

@@ -19,7 +19,7 @@ from tests.api.test_suppression import another_value_fits
 
 K = 5
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
-SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "reports" / "data" / "tag-export-2.schema.json").read_text())
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "reports" / "data" / "tag-export-3.schema.json").read_text())
 QUESTIONS = [
     QuestionInfo("cap.data.need", "single_choice", "data", ("need_yes", "need_no"), ("app_developer",)),
     QuestionInfo(

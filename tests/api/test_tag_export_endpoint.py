@@ -35,7 +35,7 @@ def test_the_export_validates_against_the_published_schema(answered):
     document = export(answered).json()
     validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     assert not list(validator.iter_errors(document))
-    assert document["format"] == "tag-export" and document["format_version"] == 2
+    assert document["format"] == "tag-export" and document["format_version"] == 3
     assert document["context"]["organization_size"] == "101-500"
 
 
@@ -74,7 +74,7 @@ def test_an_admin_may_release_free_text_in_groups_of_k(answered):
 def test_the_csv_form_is_a_download_and_defuses_formulas(answered):
     response = export(answered, "&format=csv&release_text=true")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith('attachment; filename="tag-export-2-')
+    assert response["Content-Disposition"].startswith('attachment; filename="tag-export-3-')
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     texts = [row["value"] for row in rows if row["section"] == "free_text"]
     assert texts and all(text.startswith("'=") for text in texts)

@@ -153,6 +153,7 @@ API_SCHEMAS = {
     PROJECT_ROOT / "collectors/data/ci-evidence.schema.json",
     PROJECT_ROOT / "reports/data/tag-export-1.schema.json",
     PROJECT_ROOT / "reports/data/tag-export-2.schema.json",
+    PROJECT_ROOT / "reports/data/tag-export-3.schema.json",
 }
 
 

@@ -20,6 +20,8 @@ from django.test import Client
 from django.utils import timezone
 
 from assessor.models import Membership
+from reports.export.practices import practice_counts
+from reports.export.selectors import tag_input
 from reports.periods import digest_period
 from reports.services import digest_data, digest_for
 from surveys.services import invitations_for_people
@@ -96,6 +98,11 @@ def _has_pain(text: str) -> bool:
     return PAIN in text
 
 
+def _compares_the_team(text: str) -> bool:
+    """The team's answers (a wait, tickets) make it the one team on the others' side of each comparison."""
+    return "0 adopting, 1 not" in text
+
+
 def _json_list(key: str) -> Callable[[str], bool]:
     return lambda text: bool(json.loads(text)[key])
 
@@ -126,6 +133,8 @@ def surfaces(world: dict[str, Any]) -> dict[str, tuple[str, Callable[[str], bool
         ),
         "trends CSV": ("/dashboard/trends/?download=trend", lambda t: len(_csv_rows(t)) > 0),
         "wave report": (f"/dashboard/waves/{wave}/report.html", lambda t: _has_score(t) and _has_pain(t)),
+        "wave report practices": (f"/dashboard/waves/{wave}/report.html", _compares_the_team),
+        "practices comparisons CSV": (f"/dashboard/practices/?wave={wave}&download=comparisons", _compares_the_team),
         "free-text tag review": (f"/dashboard/waves/{wave}/tags/", _has_pain),
         "wave scores CSV": (f"/dashboard/waves/{wave}/scores.csv", _team_row_with("Score")),
         "API scores": (f"/api/v1/orgs/{org}/scores/?wave={wave}", lambda t: json.loads(t)["count"] > 0),
@@ -146,7 +155,17 @@ def digest_shows_the_team(world: dict[str, Any]) -> bool:
     data = digest_data(organization=world["organization"], period=period)
     assert data is not None
     content = digest_for(organization=world["organization"], user=world["admin"], data=data, period=period)
-    return bool(content.heat_rows or content.target_gaps or content.changes or content.new_teams)
+    return bool(
+        content.heat_rows or content.target_gaps or content.changes or content.new_teams or content.practice_teams_compared
+    )
+
+
+def digest_practices_show_the_team(world: dict[str, Any]) -> bool:
+    period = digest_period(frequency="weekly", now=world["now"])
+    data = digest_data(organization=world["organization"], period=period)
+    assert data is not None
+    content = digest_for(organization=world["organization"], user=world["admin"], data=data, period=period)
+    return content.practice_teams_compared > 0
 
 
 @pytest.mark.parametrize("anonymous_wave", [1], indirect=True)
@@ -155,6 +174,7 @@ def test_one_respondent_in_an_anonymous_wave_is_shown_nowhere(anonymous_wave):
     shown = [name for name, (path, probe) in surfaces(anonymous_wave).items() if probe(_get(client, path))]
     assert shown == []
     assert not digest_shows_the_team(anonymous_wave)
+    assert not digest_practices_show_the_team(anonymous_wave)
 
 
 @pytest.mark.parametrize("anonymous_wave", [3], indirect=True)
@@ -163,6 +183,7 @@ def test_three_respondents_in_the_same_wave_are_shown_everywhere(anonymous_wave)
     hidden = [name for name, (path, probe) in surfaces(anonymous_wave).items() if not probe(_get(client, path))]
     assert hidden == []
     assert digest_shows_the_team(anonymous_wave)
+    assert digest_practices_show_the_team(anonymous_wave)
 
 
 @pytest.mark.parametrize("anonymous_wave", [1, 3], indirect=True)
@@ -218,3 +239,14 @@ def test_the_rules_view_shows_evidence_per_team_but_never_a_score_or_answer_of_t
         text = _get(world["client"], path)
         assert TEAM in text, path
         assert not _has_score(text) and not _has_pain(text), path
+
+
+@pytest.mark.parametrize("anonymous_wave", [1, 3], indirect=True)
+def test_the_reviewer_exports_practice_section_follows_the_anonymous_wave_rule(anonymous_wave):
+    """Its exact counts, before suppression: the team's wait is there only when its answers may be read."""
+    source = tag_input(anonymous_wave["wave"])
+    counts, _, _ = practice_counts(source.answers, source.links, source.team_kinds, source.practices)
+    respondents = anonymous_wave["wave"].responses.filter(status="submitted").count()
+    assert counts[("practices", "gitops", "others", "median_wait", "weeks")] == (1 if respondents >= 3 else 0)
+    document = json.loads(_get(anonymous_wave["client"], f"/api/v1/export/tag/?wave={anonymous_wave['wave'].pk}"))
+    assert [item["practice"] for item in document["practices"]["items"]][:1] == ["gitops"]

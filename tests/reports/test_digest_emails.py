@@ -321,3 +321,14 @@ def test_a_send_that_fails_with_an_error_gives_its_claim_back(world, settings):
 
     assert (retry.sent, retry.already_sent) == (2, 0)
     assert SentEmail.objects.filter(delivered_at__isnull=False).count() == 2
+
+
+def test_the_digest_has_a_practices_section_pooled_over_application_teams(world):
+    digest_send(frequency="weekly", now=AT)
+
+    apps = [index for index, team in enumerate(world.teams) if team.kind != "platform"]
+    self_service = sum(1 for index in apps if index % 2 == 0)  # the others get their capabilities by ticket
+    for message in (by_recipient()["ada@example.com"], by_recipient()["lee@example.com"]):
+        assert "DELIVERY PRACTICES (Autumn)" in message.body and "Delivery practices" in html(message)
+        assert f"- Self-service platform: {self_service} of {len(apps)} application teams" in message.body
+        assert "associations, not causes" in message.body

@@ -10,6 +10,7 @@ from reports.frames.practices import (
     OUTCOME_COLUMNS,
     adoption,
     adoption_counts,
+    adoption_over_waves,
     bootstrap_difference,
     comparisons,
     gap_by_domain,
@@ -51,6 +52,8 @@ SIGNALS = pd.DataFrame(
         (1, "files.gitops", 3, "shop/deploy"),
         (1, "files.ci", 0, "shop/deploy"),  # zero files: below the threshold
         (10, "cluster.platform_apis", 4, "prod"),
+        (10, "files.ci", 2, "paas/config"),
+        (10, "files.injection", 1, "paas/config"),
         (2, "k8s.gitops_share", 0.4, "prod/cart"),  # under half the workloads
     ],
     columns=["team_id", "key", "value", "subject"],
@@ -66,15 +69,55 @@ def test_adoption_is_direct_from_own_signals_and_through_providers_from_theirs_a
     assert rows.loc[(1, "gitops"), ["adopted", "direct", "through_providers"]].tolist() == [True, True, False]
     assert rows.loc[(1, "gitops"), "provenance"] == ["signal files.gitops = 3 in shop/deploy"]
     assert not rows.loc[(1, "pipelines"), "adopted"] and not rows.loc[(2, "gitops"), "adopted"]
-    # the provider's platform APIs count for both of its consumers, through it
-    assert rows.loc[(2, "resource_model"), ["direct", "through_providers"]].tolist() == [False, True]
-    assert rows.loc[(2, "resource_model"), "provenance"] == ["provider PaaS: signal cluster.platform_apis = 4 in prod"]
+    # the provider's mesh injects into its consumers' workloads: it counts for both of them, through it
+    assert rows.loc[(2, "capability_injection"), ["direct", "through_providers"]].tolist() == [False, True]
+    assert rows.loc[(1, "capability_injection"), "provenance"] == ["provider PaaS: signal files.injection = 1 in paas/config"]
+    # the platform APIs it offers and its own pipelines say what it does, not what its consumers use
+    assert not rows.loc[(2, "resource_model"), "adopted"] and not rows.loc[(2, "pipelines"), "adopted"]
     assert rows.loc[(2, "self_service"), "provenance"] == ["its respondents: answer cap.data.delivery = self_service"]
-    assert rows.loc[(1, "capability_injection"), "provenance"] == ["provider PaaS: answer cap.data.interface = automatic"]
 
     counts = adoption_counts(rows.reset_index(), NAMES).set_index("practice")
-    assert counts.loc["resource_model", ["direct", "through_providers_only", "not_adopted", "teams"]].tolist() == [0, 2, 0, 2]
+    injection = counts.loc["capability_injection", ["direct", "through_providers_only", "not_adopted", "teams"]]
+    assert injection.tolist() == [0, 2, 0, 2]
     assert counts.loc["gitops", "share"] == 0.5
+
+
+def test_how_capabilities_reach_a_team_shows_its_practices_directly_without_any_repository():
+    given = answers(
+        (7, 1, "cap.data.mechanism", "kubernetes_api"),
+        (7, 1, "cap.messaging.mechanism", "git"),
+        (7, 2, "cap.data.mechanism", "ticket"),
+    )
+    no_signals = SIGNALS.iloc[0:0]
+    rows = adoption([1, 2], [7], signals=no_signals, answers=given, links=LINKS, practices=PRACTICES).set_index(
+        ["team_id", "practice"]
+    )
+    assert rows.loc[(1, "resource_model"), ["adopted", "direct"]].tolist() == [True, True]
+    assert rows.loc[(1, "operators"), "provenance"] == ["its respondents: answer cap.data.mechanism = kubernetes_api"]
+    assert rows.loc[(1, "gitops"), "provenance"] == ["its respondents: answer cap.messaging.mechanism = git"]
+    assert not rows.loc[2, "adopted"].any()  # tickets show no practice
+
+
+def test_a_stray_answer_among_many_does_not_make_the_team_an_adopter():
+    three_tickets = [(7, 1, "cap.data.delivery", "ticket")] * 3
+    rows = adoption(
+        [1],
+        [7],
+        signals=SIGNALS.iloc[0:0],
+        answers=answers(*three_tickets, (7, 1, "cap.data.delivery", "self_service")),
+        links=LINKS,
+        practices=PRACTICES,
+    ).set_index("practice")
+    assert not rows.loc["self_service", "adopted"]
+    half = adoption(
+        [1],
+        [7],
+        signals=SIGNALS.iloc[0:0],
+        answers=answers(*three_tickets[:1], (7, 1, "cap.data.delivery", "self_service")),
+        links=LINKS,
+        practices=PRACTICES,
+    ).set_index("practice")
+    assert half.loc["self_service", "provenance"] == ["its respondents: answer cap.data.delivery = self_service (1 of 2 answers)"]
 
 
 def test_outcomes_are_computed_per_team_and_wave_by_hand():
@@ -176,3 +219,29 @@ def test_the_gap_by_domain_counts_teams_with_an_unmet_need_or_a_wait_over_a_week
     table = gap_by_domain(given, unmet, [1, 2], {"data": "Data", "security": "Security"}).set_index("capability")
     assert table.loc["data", ["teams_needing", "unmet_or_slow", "share"]].tolist() == [2, 1, 0.5]
     assert table.loc["security", "share"] == 1.0
+
+
+def test_adoption_over_waves_counts_the_organization_and_each_group_by_hand():
+    rows = pd.DataFrame(
+        [
+            # wave 1: team 1 uses GitOps; wave 2: teams 1 and 2 do; team 3 (no group) never does
+            (1, 1, "gitops", True),
+            (1, 2, "gitops", False),
+            (1, 3, "gitops", False),
+            (2, 1, "gitops", True),
+            (2, 2, "gitops", True),
+            (2, 3, "gitops", False),
+        ],
+        columns=["wave_id", "team_id", "practice", "adopted"],
+    )
+    trend = adoption_over_waves(rows, {1: "Shop", 2: "Ops", 3: ""}, {"gitops": "GitOps"}, {1: "Spring", 2: "Autumn"})
+    table = [tuple(row) for row in trend[["wave", "group", "adopters", "teams"]].itertuples(index=False)]
+    assert table == [
+        ("Spring", "Whole organization", 1, 3),
+        ("Autumn", "Whole organization", 2, 3),
+        ("Spring", "Ops", 0, 1),
+        ("Autumn", "Ops", 1, 1),
+        ("Spring", "Shop", 1, 1),
+        ("Autumn", "Shop", 1, 1),
+    ]
+    assert trend["share"].round(3).tolist()[:2] == [0.333, 0.667]

@@ -86,3 +86,14 @@ def test_an_unknown_wave_is_a_404_and_a_stranger_is_refused(world):
     assert client_for(world["admin"]).get("/dashboard/practices/?wave=999999").status_code == 404
     stranger = person("sam")
     assert client_for(stranger).get(f"/api/v1/orgs/{org}/reports/practices/").status_code in (403, 404)
+
+
+def test_adoption_over_the_waves_is_on_the_page_and_in_its_csv(world):
+    client = client_for(world["admin"])
+    page = client.get("/dashboard/practices/").content.decode()
+    assert "Practices over the waves" in page and 'href="#trend"' in page
+    csv = client.get("/dashboard/practices/?download=trend").content.decode()
+    header, *lines = csv.strip().splitlines()
+    assert header.split(",")[:3] == ["Wave", "Teams", "Practice"]
+    self_service = [line for line in lines if "Whole organization,Self-service platform" in line]
+    assert self_service == ["Autumn,Whole organization,Self-service platform,6,12,0.5000"]

@@ -119,11 +119,14 @@ def test_released_free_text_is_scrubbed_and_counted():
     }  # fmt: skip
 
 
-def test_a_release_validates_against_version_2_and_the_old_schema_still_holds_old_documents():
+def test_a_release_validates_against_version_3_and_the_old_schemas_still_hold_old_documents():
     built = release_of(typical(), release_text=True, release=ReleaseInfo(3, "ab" * 32)).document
-    assert built["format_version"] == FORMAT_VERSION == 2
-    assert not list(validator(2).iter_errors(built))
-    assert not list(validator(2).iter_errors(release_of(typical()).document)), "a draft has a null release"
-    old = {key: value for key, value in built.items() if key != "release"} | {"format_version": 1}
+    assert built["format_version"] == FORMAT_VERSION == 3
+    assert not list(validator(3).iter_errors(built))
+    assert not list(validator(3).iter_errors(release_of(typical()).document)), "a draft has a null release"
+    second = {key: value for key, value in built.items() if key != "practices"} | {"format_version": 2}
+    assert not list(validator(2).iter_errors(second))
+    assert list(validator(2).iter_errors(built)), "version 2 does not know the practices section"
+    old = {key: value for key, value in second.items() if key != "release"} | {"format_version": 1}
     assert not list(validator(1).iter_errors(old))
-    assert list(validator(1).iter_errors(built)), "version 1 does not know the release field"
+    assert list(validator(1).iter_errors(second)), "version 1 does not know the release field"

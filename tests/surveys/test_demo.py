@@ -27,6 +27,9 @@ def test_it_adds_a_closed_wave_and_an_open_one_with_every_team_invited(seeded, d
     now = timezone.now()
     spring, autumn = Wave.objects.get(name="Spring 2026"), Wave.objects.get(name="Autumn 2026")
     assert spring.state(now) == "closed" and autumn.state(now) == "open"
+    assert (spring.instrument.version, autumn.instrument.version) == (1, 2)  # the new wave asks how capabilities reach teams
+    submitted = Response.objects.filter(wave=autumn, status="submitted")
+    assert set(submitted.values_list("team_id", flat=True)) == set(demo_org.teams.values_list("pk", flat=True))
     assert spring.teams.count() == autumn.teams.count() == demo_org.teams.count() == 20
     for wave, (low, high) in ((spring, (22, 40)), (autumn, (2, 5))):  # the closed wave is big enough to export
         per_team = {team.pk: Invitation.objects.filter(wave=wave, team=team).count() for team in demo_org.teams.all()}
@@ -75,12 +78,12 @@ def test_some_needs_go_unmet_with_tickets_and_long_waits(seeded):
 def test_answers_are_valid_for_their_questions_and_roles(seeded):
     from surveys.answers import missing_required, visible_keys
 
-    wave = Wave.objects.get(name="Spring 2026")
-    spec = wave.instrument.spec()
-    for response in Response.objects.filter(status="submitted")[:20]:
-        values = dict(response.answers.values_list("question__key", "value"))
-        assert set(values) <= visible_keys(spec, response.role, values)
-        assert missing_required(spec, response.role, values) == []
+    for wave in Wave.objects.all():
+        spec = wave.instrument.spec()
+        for response in Response.objects.filter(wave=wave, status="submitted")[:20]:
+            values = dict(response.answers.values_list("question__key", "value"))
+            assert set(values) <= visible_keys(spec, response.role, values)
+            assert missing_required(spec, response.role, values) == []
 
 
 def test_running_it_again_creates_nothing_and_it_prints_links(seeded, demo_org):

@@ -165,3 +165,29 @@ def test_a_bad_file_is_a_clear_command_error_and_loads_nothing(tmp_path, content
 def test_a_missing_file_is_a_clear_command_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("load_instrument", str(tmp_path / "missing.yaml"))
+
+
+def test_version_2_asks_how_each_needed_capability_reaches_the_team_and_keeps_version_1s_meanings():
+    first = read_instrument_file(conf.default_instrument_file())
+    second = read_instrument_file(conf.BUNDLED_INSTRUMENT_2)
+    assert (first.key, first.version, second.key, second.version) == ("pemm-cooperation", 1, "pemm-cooperation", 2)
+    for question in first.questions():
+        assert second.question(question.key) == question
+    added = [q for q in second.questions() if first.question(q.key) is None]
+    assert {q.capability for q in added} == {q.capability for q in first.questions() if q.capability}
+    for question in added:
+        assert question.facet == "mechanism" and question.roles == ("app_developer", "manager")
+        assert question.show_if.question == f"cap.{question.capability}.need" and question.show_if.values == ("need_yes",)
+        ways = [o.value for o in question.options]
+        assert ways == ["git", "kubernetes_api", "pipeline", "portal", "injected", "ticket", "by_hand"]
+    assert dict(second.section("cooperation").columns)["mechanism"] == "How does it reach you?"
+
+
+@pytest.mark.django_db
+def test_version_2_loads_beside_version_1_so_old_waves_keep_theirs():
+    call_command("load_instrument", stdout=None)
+    call_command("load_instrument", str(conf.BUNDLED_INSTRUMENT_2), stdout=None)
+    versions = dict(Instrument.objects.filter(key="pemm-cooperation").values_list("version", "pk"))
+    assert set(versions) == {1, 2}
+    assert not Question.objects.filter(instrument_id=versions[1], key__endswith=".mechanism").exists()
+    assert Question.objects.filter(instrument_id=versions[2], key__endswith=".mechanism").count() == 13

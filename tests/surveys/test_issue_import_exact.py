@@ -147,7 +147,16 @@ def test_an_unknown_heading_is_reported_and_never_merged_into_the_answer_above(f
     report = issue_responses_import(wave=form_wave, team=team, issues=[IssueForm(source_id="x", body=body)])
     assert report.created == ["x"]
     assert any("'Budget owner' is no field of the form" in note for _, note in report.warnings)
-    assert answer_values(Response.objects.get()) == {"service_requirements": "A broker.", "pains": "Slow."}
+    response = Response.objects.get()
+    assert answer_values(response) == {"service_requirements": "A broker.", "pains": "Slow."}
+    assert response.unmatched_sections == {"Budget owner": "Finance."}  # stored as its own field, as written
+
+    edited = body.replace("Finance.", "Finance and IT.")
+    again = issue_responses_import(wave=form_wave, team=team, issues=[IssueForm(source_id="x", body=edited)])
+    assert again.updated == ["x"]
+    response.refresh_from_db()
+    assert response.unmatched_sections == {"Budget owner": "Finance and IT."}
+    assert answer_values(response)["service_requirements"] == "A broker."
 
 
 def test_an_answer_over_the_text_limit_refuses_the_issue_with_the_reason(form_wave, settings, rescores):
