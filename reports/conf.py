@@ -75,3 +75,23 @@ def export_min_group() -> int:
 def practice_min_teams() -> int:
     """REPORTS_PRACTICE_MIN_TEAMS: the fewest application teams on each side of a practices comparison."""
     return max(2, int(settings.REPORTS_PRACTICE_MIN_TEAMS))
+
+
+def community_benchmark_url() -> str:
+    """REPORTS_COMMUNITY_BENCHMARK_URL: where the scheduled task fetches a community's benchmark file from."""
+    return str(settings.REPORTS_COMMUNITY_BENCHMARK_URL)
+
+
+def community_token() -> str:
+    """COMMUNITY_TOKEN: the contributor token sent with that fetch (and by `publish_release`)."""
+    return str(settings.COMMUNITY_TOKEN)
+
+
+def http_timeout() -> float:
+    """COMMUNITY_HTTP_TIMEOUT: seconds to wait for the community's deployment."""
+    return float(settings.COMMUNITY_HTTP_TIMEOUT)
+
+
+def http_retries() -> int:
+    """COMMUNITY_HTTP_RETRIES: retries of a fetch after a connection error, a 429 or a 5xx."""
+    return max(0, int(settings.COMMUNITY_HTTP_RETRIES))

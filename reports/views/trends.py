@@ -19,7 +19,9 @@ from reports.views.common import PageError, csv_download, dashboard_context, han
 @handle_errors
 def trends(request: HttpRequest) -> HttpResponse:
     context = dashboard_context(request)
-    filters = TrendFilters(**_chosen_scope(request), benchmark=request.GET.get("benchmark") == "1")
+    filters = TrendFilters(
+        **_chosen_scope(request), benchmark=request.GET.get("benchmark") == "1", community=request.GET.get("community") == "1"
+    )
     data = trends_data(context.scope, filters)
     download = csv_download(request, data.blocks, f"{context.scope.organization.slug}-trends")
     if download is not None:
@@ -36,6 +38,8 @@ def trends(request: HttpRequest) -> HttpResponse:
             "scope_options": _options(data.scopes, (data.filters.scope, data.filters.key)),
             "benchmark_on": query(request, benchmark="1"),
             "benchmark_off": query(request, benchmark=None),
+            "community_on": query(request, community="1"),
+            "community_off": query(request, community=None),
         },
     )
 
