@@ -197,3 +197,8 @@ def test_an_unreachable_community_is_reported_not_a_500(loop):
                                                    "token": "t"},
     )  # fmt: skip
     assert answer.status_code == 502 and b"Could not reach" in answer.content
+
+
+def test_a_post_to_a_community_address_that_names_none_is_a_json_404(client):
+    answer = client.post("/api/v1/communities/%F3%85%A6%A9/releases/", {}, content_type="application/json")
+    assert answer.status_code == 404 and answer.json()["error"]["code"] == "not_found"
