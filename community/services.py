@@ -64,14 +64,15 @@ def contributor_issue(
 ) -> tuple[Contributor, str]:
     """A contributor and its token; only the token's hash is kept, so the key is shown this once."""
     key = api_key_new()
-    contributor = Contributor.objects.create(
-        community=community,
-        pseudonym=pseudonym.strip(),
-        public_name=public_name.strip(),
-        organization=organization,
-        key_hash=api_key_digest(key),
-        hint=key[:8],
-    )
+    with transaction.atomic():  # a taken pseudonym raises IntegrityError and leaves the caller's transaction usable
+        contributor = Contributor.objects.create(
+            community=community,
+            pseudonym=pseudonym.strip(),
+            public_name=public_name.strip(),
+            organization=organization,
+            key_hash=api_key_digest(key),
+            hint=key[:8],
+        )
     return contributor, key
 
 
