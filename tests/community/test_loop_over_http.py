@@ -110,6 +110,10 @@ def test_three_organizations_publish_over_http_and_the_community_reads_them(loop
         if cell["status"] == "published":
             assert cell["respondents"] == sum(v for v in published if v is not None)
             assert cell["organizations"] >= 3
+    by_cell = {(c["aspect"], c["category"]): c for c in report["levels"]}
+    # each organization published 5 at levels 3 and 4 (and withheld level 1 in its own release): 15 from three
+    assert (by_cell[("investment", "level_3")]["respondents"], by_cell[("investment", "level_3")]["organizations"]) == (15, 3)
+    assert by_cell[("investment", "level_1")]["status"] == "fewer organizations than the minimum"
     page = client.get(f"/communities/{loop.community.slug}/")
     assert page.status_code == 200
     assert b"3 organizations" in page.content and b"Organization B" in page.content
