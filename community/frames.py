@@ -143,6 +143,18 @@ def _practice_subject(entry: Mapping[str, Any]) -> str:
     return ""
 
 
+def _practice_rows(organization: str, section: str, entries: Any) -> list[dict[str, Any]]:
+    """Tables of a practice section: a list of tables, or an object of such lists (its keys name the measure)."""
+    if isinstance(entries, Mapping):
+        return [row for key, value in entries.items() for row in _practice_rows(organization, f"{section}.{key}", value)]
+    rows: list[dict[str, Any]] = []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, Mapping) and entry.get("team_kind", ALL) in (ALL, "application") and _practice_subject(entry):
+            measure = str(entry.get("measure") or section)
+            rows += _table_rows(organization, "practices", _practice_subject(entry), measure, entry.get("cells"))
+    return rows
+
+
 def cell_frame(releases: Sequence[ReleaseFacts]) -> pd.DataFrame:
     """Every count the releases published for the whole organization (team kind "all"), application teams'
     cooperation (need, unmet) and any practice section, in long form."""
@@ -162,16 +174,8 @@ def cell_frame(releases: Sequence[ReleaseFacts]) -> pd.DataFrame:
             if entry.get("team_kind") == "application" and entry.get("measure") in GAP_MEASURES:
                 rows += _table_rows(name, "cooperation", str(entry.get("capability")), str(entry["measure"]), entry.get("cells"))
         for section, entries in document.items():
-            if not str(section).startswith(PRACTICE_PREFIX) or not isinstance(entries, list):
-                continue
-            for entry in entries:
-                if (
-                    isinstance(entry, Mapping)
-                    and entry.get("team_kind", ALL) in (ALL, "application")
-                    and _practice_subject(entry)
-                ):
-                    measure = str(entry.get("measure") or section)
-                    rows += _table_rows(name, "practices", _practice_subject(entry), measure, entry.get("cells"))
+            if str(section).startswith(PRACTICE_PREFIX):
+                rows += _practice_rows(name, str(section), entries)
     return pd.DataFrame(rows, columns=CELL_COLUMNS)
 
 

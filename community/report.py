@@ -192,9 +192,22 @@ def _blocks(page: CommunityPage) -> list[ChartBlock]:
     return blocks
 
 
+COUNT_COLUMNS = {"respondents", "organizations", "needing", "unmet"}
+
+
+def _plain(column: str, value: Any) -> Any:
+    if value is None or pd.isna(value):
+        return None
+    if column in COUNT_COLUMNS:
+        return int(value)
+    return float(value) if isinstance(value, int | float) else str(value)
+
+
 def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
-    rows = frame[columns].astype(object).where(frame[columns].notna(), None)
-    return [dict(zip(columns, values, strict=True)) for values in rows.itertuples(index=False, name=None)]
+    return [
+        {column: _plain(column, value) for column, value in zip(columns, values, strict=True)}
+        for values in frame[columns].itertuples(index=False, name=None)
+    ]
 
 
 def report_json(page: CommunityPage) -> dict[str, Any]:

@@ -169,3 +169,11 @@ def test_benchmark_levels_need_every_level_published():
     report = community_report(three_orgs(), YEAR, Thresholds(min_orgs=2, k=5))
     assert benchmark_levels(report) == {"investment": [28.6, 28.6, 28.6, 14.2]}
     assert benchmark_levels(community_report(three_orgs(), YEAR, LIMITS)) is None
+
+
+def test_a_practice_section_given_as_an_object_of_tables_is_read_too():
+    cells = [{"category": "adopted", "count": 10}, {"category": "not_adopted", "count": 5}]
+    section = {"adoption": [{"practice": "operators", "team_kind": "application", "total": 15, "cells": cells}]}
+    releases = [release(o, document(20, [], practices=section)) for o in ("A", "B", "C")]
+    adopted = row(community_report(releases, YEAR, LIMITS).practices, practice="operators", category="adopted")
+    assert (adopted["respondents"], adopted["share"], adopted["measure"]) == (30, 66.7, "practices.adoption")
