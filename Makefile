@@ -26,6 +26,7 @@ setup-demo: venv .env.local
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_model
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_instrument
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_community_demo
 	DEBUG=$${DEBUG:-1} $(PY) manage.py ensure_admin
 
 # exec: the shell steps aside, so Ctrl-C reaches only `serve`, which stops everything and exits 0.

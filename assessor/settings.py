@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "surveys",
     "collectors",
     "reports",
+    "community",
 ]
 
 MIDDLEWARE = [
@@ -367,6 +368,19 @@ REPORTS_EMAIL_UNCONFIRMED_MINUTES = env_int("REPORTS_EMAIL_UNCONFIRMED_MINUTES",
 REPORTS_PRACTICE_MIN_TEAMS = env_int("REPORTS_PRACTICE_MIN_TEAMS", 5)
 # Dashboard pages are cached under what they are derived from; this bounds how late a renamed team shows.
 REPORTS_DASHBOARD_CACHE_SECONDS = env_int("REPORTS_DASHBOARD_CACHE_SECONDS", 120)
+
+# Where the scheduled task fetches a community's benchmark file from, and the contributor token it (and
+# `publish_release`) sends; both empty by default, so nothing is fetched or sent until an admin sets them.
+REPORTS_COMMUNITY_BENCHMARK_URL = env_str("REPORTS_COMMUNITY_BENCHMARK_URL", "")
+COMMUNITY_TOKEN = env_str("COMMUNITY_TOKEN", "")
+COMMUNITY_HTTP_TIMEOUT = env_float("COMMUNITY_HTTP_TIMEOUT", 15)
+COMMUNITY_HTTP_RETRIES = env_int("COMMUNITY_HTTP_RETRIES", 3)
+
+# Community (the receiving side): the organization minimum of every published cell, who may read the report,
+# and the largest release accepted.
+COMMUNITY_MIN_ORGS = env_int("COMMUNITY_MIN_ORGS", 3)
+COMMUNITY_PUBLIC = env_bool("COMMUNITY_PUBLIC")
+COMMUNITY_MAX_RELEASE_BYTES = env_int("COMMUNITY_MAX_RELEASE_BYTES", 2 * 1024 * 1024)
 
 # Collectors.
 COLLECTORS_SIGNAL_RETENTION_DAYS = env_int("COLLECTORS_SIGNAL_RETENTION_DAYS", 180)

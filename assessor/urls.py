@@ -11,6 +11,7 @@ from assessor.api import urls as core_api
 from assessor.auth_views import ThrottledPasswordResetView
 from assessor.oidc import sso_refused
 from collectors.api import urls as collectors_api
+from community.api import urls as community_api
 from reports.api import urls as reports_api
 from surveys.api import urls as surveys_api
 
@@ -24,6 +25,7 @@ api_patterns = [
     *surveys_api.urlpatterns,
     *collectors_api.urlpatterns,
     *reports_api.urlpatterns,
+    *community_api.urlpatterns,
     re_path(r"^.*$", api_errors.not_found, name="not-found"),
 ]
 
@@ -34,6 +36,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("collectors.urls")),
     path("", include("reports.urls")),
+    path("", include("community.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("accounts/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/sso/refused/", sso_refused, name="sso_refused"),

@@ -1,4 +1,5 @@
-"""Published level distributions (State of Platform Engineering) read from a versioned data file."""
+"""Published level distributions read from a versioned data file: the bundled State of Platform Engineering
+figures, or a community's benchmark file (its editions say how many organizations and which period)."""
 
 from __future__ import annotations
 
@@ -29,10 +30,14 @@ class Benchmark:
     url: str
     note: str
     levels: dict[str, tuple[float, float, float, float]]
+    organizations: int | None = None
+    period: str = ""
 
     @property
     def label(self) -> str:
-        """How charts name it: the source, volume and year."""
+        """How charts name it: the source, volume and year; a community's edition by its organizations and period."""
+        if self.organizations is not None:
+            return f"Community ({self.organizations} organizations, {self.period or self.year})"
         return f"{self.source} Vol. {self.volume} ({self.year})"
 
     def mean_level(self, aspect: str) -> float:
@@ -65,6 +70,8 @@ def _edition(raw: dict[str, Any], index: int, problems: list[str]) -> Benchmark:
         url=raw.get("url") or "",
         note=raw.get("note") or "",
         levels=levels,
+        organizations=raw.get("organizations"),
+        period=raw.get("period") or "",
     )
 
 

@@ -80,3 +80,23 @@ def practice_min_teams() -> int:
 def dashboard_cache_seconds() -> int:
     """REPORTS_DASHBOARD_CACHE_SECONDS: how long a dashboard page's data is kept in the cache (0: not cached)."""
     return int(settings.REPORTS_DASHBOARD_CACHE_SECONDS)
+
+
+def community_benchmark_url() -> str:
+    """REPORTS_COMMUNITY_BENCHMARK_URL: where the scheduled task fetches a community's benchmark file from."""
+    return str(settings.REPORTS_COMMUNITY_BENCHMARK_URL)
+
+
+def community_token() -> str:
+    """COMMUNITY_TOKEN: the contributor token sent with that fetch (and by `publish_release`)."""
+    return str(settings.COMMUNITY_TOKEN)
+
+
+def http_timeout() -> float:
+    """COMMUNITY_HTTP_TIMEOUT: seconds to wait for the community's deployment."""
+    return float(settings.COMMUNITY_HTTP_TIMEOUT)
+
+
+def http_retries() -> int:
+    """COMMUNITY_HTTP_RETRIES: retries of a fetch after a connection error, a 429 or a 5xx."""
+    return max(0, int(settings.COMMUNITY_HTTP_RETRIES))

@@ -286,3 +286,23 @@ class FreeTextTag(models.Model):
     def decide(self, *, status: str, user: AbstractBaseUser | None, now: datetime) -> None:
         self.status, self.decided_by, self.decided_at = status, user, now
         self.save(update_fields=["status", "decided_by", "decided_at"])
+
+
+class LoadedBenchmark(models.Model):
+    """A benchmark file loaded into this deployment (`load_benchmark`, or fetched from a community's URL),
+    kept as its text; the trend report offers its editions beside the bundled published figures.
+
+    One row per series key: loading a newer version of the same series replaces the older one."""
+
+    key = models.CharField(max_length=80, unique=True, help_text="The file's series key.")
+    version = models.PositiveIntegerField()
+    text = models.TextField(help_text="The file as loaded (YAML or JSON).")
+    sha256 = models.CharField(max_length=64)
+    source = models.CharField(max_length=500, help_text="The file or URL it was loaded from.")
+    loaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.key} version {self.version}"

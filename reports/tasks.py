@@ -14,6 +14,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from reports import conf
+from reports.benchmark_store import BenchmarkFetchFailed, benchmark_fetch
 from reports.invitations import InvitesRefused, invitations_send
 from reports.rescore import rescore_pending, scores_recompute
 from reports.services import RETRYABLE_EMAIL_ERRORS, SendResult, digest_send, reminders_send
@@ -96,3 +97,18 @@ def send_invitations(self: Any, wave_id: int, invitation_ids: list[int] | None =
         return _run(self, _invitations_for_wave, now, wave_id=wave_id, invitation_ids=invitation_ids)
     except InvitesRefused as exc:
         return str(exc)
+
+
+@shared_task(bind=True, name="reports.fetch_community_benchmark", max_retries=3)
+def fetch_community_benchmark(self: Any, url: str = "") -> str:
+    """Fetch and load the community's benchmark file (the schedule's URL, else REPORTS_COMMUNITY_BENCHMARK_URL)."""
+    url = url or conf.community_benchmark_url()
+    if not url:
+        return "No community benchmark URL is set; nothing fetched."
+    try:
+        loaded = benchmark_fetch(url=url, token=conf.community_token(), now=timezone.now())
+    except BenchmarkFetchFailed as exc:
+        if exc.retryable and not self.request.is_eager:
+            raise self.retry(exc=exc, countdown=min(BACKOFF_MAX_SECONDS, BACKOFF_SECONDS * 2**self.request.retries)) from exc
+        raise
+    return f"{loaded.row.key} version {loaded.row.version}: {loaded.outcome}"

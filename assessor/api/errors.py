@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -118,6 +119,7 @@ def handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     return Response(_body(exc), status=exc.status_code, headers=headers)
 
 
+@csrf_exempt  # a POST to no endpoint is a JSON 404 too, not the CSRF middleware's HTML page
 def not_found(request: Request, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any path under /api/v1/ that names no endpoint."""
     return JsonResponse(error_body("not_found", f"No API endpoint at {request.path}."), status=404)

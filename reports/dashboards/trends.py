@@ -1,5 +1,6 @@
 """The trend report: each aspect across waves for the organization, a group or a team, with annotations,
-and the latest level distribution beside the published State of Platform Engineering figures."""
+and the latest level distribution beside the published State of Platform Engineering figures and any
+community benchmark loaded into this deployment."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pandas as pd
 from assessor.scoring.frames import LEVELS
 from assessor.scoring.rubric import available_versions, load_rubric
 from reports import conf
+from reports.benchmark_store import loaded_benchmarks
 from reports.benchmarks import Benchmark, load_benchmarks
 from reports.charts.maturity import distribution_figure, trend_figure
 from reports.dashboards import ChartBlock, PageNotFound
@@ -60,6 +62,7 @@ class TrendFilters:
     key: int | None = None
     benchmark: bool = False
     rubric: str = ""  # a bundled rubric version; the current one when empty
+    community: bool = False
 
 
 @dataclass
@@ -71,6 +74,7 @@ class TrendsPage:
     rubric_version: str
     reported_under: dict[str, list[str]] = field(default_factory=dict)  # other rubric -> waves first reported under it
     benchmarks: tuple[Benchmark, ...] = ()
+    community_benchmarks: tuple[Benchmark, ...] = ()  # loaded ones, offered whether shown or not
     blocks: list[ChartBlock] = field(default_factory=list)
     annotations: list[dict[str, Any]] = field(default_factory=list)
     latest_wave: str = ""
@@ -92,20 +96,25 @@ def trends_data(scope: Scope, filters: TrendFilters) -> TrendsPage:
     aspects = list(words.aspects)
     choices = _scopes(scope)
     if not scope.org_wide and filters.scope != "team" and choices:
-        filters = TrendFilters(scope="team", key=choices[0][1], benchmark=filters.benchmark, rubric=filters.rubric)
+        filters = TrendFilters(
+            scope="team", key=choices[0][1], benchmark=filters.benchmark, rubric=filters.rubric, community=filters.community
+        )
     match = next((c for c in choices if c[0] == filters.scope and c[1] == filters.key), None)
     if match is None and choices:
         raise PageNotFound("You cannot see that organization, group or team.")
     rubric = load_rubric(filters.rubric or None)
     rubric_version = rubric.version
     waves = waves_frame(scope.organization)
+    community = loaded_benchmarks()
+    published = load_benchmarks(conf.benchmarks_file()) if filters.benchmark else ()
     page = TrendsPage(
         filters=filters,
         title=match[2] if match else scope.organization.name,
         waves=waves,
         scopes=choices,
         rubric_version=rubric_version,
-        benchmarks=load_benchmarks(conf.benchmarks_file()) if filters.benchmark else (),
+        benchmarks=(*(community[:1] if filters.community else ()), *published),
+        community_benchmarks=community,
     )
     if waves.empty or match is None:
         return page
@@ -265,8 +274,8 @@ def _distribution_block(
         columns=DISTRIBUTION_COLUMNS,
         description="The share of teams at each level in the latest wave"
         + (
-            ", beside the published State of Platform Engineering figures. Those count individual respondents "
-            "answering for their organization, not teams, so compare the shape rather than exact values."
+            ", beside " + ", ".join(benchmark.label for benchmark in page.benchmarks) + ". Those count individual "
+            "respondents, not teams, so compare the shape rather than exact values."
             if page.benchmarks
             else "."
         ),

@@ -32,7 +32,12 @@ from reports.views.common import (
 def trends(request: HttpRequest) -> HttpResponse:
     context = dashboard_context(request)
     rubric = rubric_param(request)
-    filters = TrendFilters(**_chosen_scope(request), benchmark=request.GET.get("benchmark") == "1", rubric=rubric)
+    filters = TrendFilters(
+        **_chosen_scope(request),
+        benchmark=request.GET.get("benchmark") == "1",
+        community=request.GET.get("community") == "1",
+        rubric=rubric,
+    )
     data = cached_page("trends", context.scope, (filters,), now=timezone.now(), build=lambda: trends_data(context.scope, filters))
     download = csv_download(request, data.blocks, f"{context.scope.organization.slug}-trends")
     if download is not None:
@@ -50,6 +55,8 @@ def trends(request: HttpRequest) -> HttpResponse:
             "benchmark_on": query(request, benchmark="1"),
             "benchmark_off": query(request, benchmark=None),
             "rubric": rubric_choices(rubric),
+            "community_on": query(request, community="1"),
+            "community_off": query(request, community=None),
         },
     )
 

@@ -21,7 +21,8 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 pytestmark = pytest.mark.django_db
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 MAX_EXAMPLES = 25
-EXTRA_METHODS = 3  # /responses/{token}/ has GET and PUT; /export/tag/releases/ and a team's waivers/ have GET and POST
+# GET and PUT on /responses/{token}/; GET and POST on /export/tag/releases/, waivers/ and /communities/{slug}/releases/
+EXTRA_METHODS = 4
 URLCONF = "assessor.urls"
 
 

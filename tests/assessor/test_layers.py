@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("assessor", "surveys", "collectors", "reports")
+APPS = ("assessor", "surveys", "collectors", "reports", "community")
 
 
 def _imported_app(node: ast.AST) -> str | None:

@@ -38,6 +38,16 @@ ACCESSORS = {
     "reports.email_retry_max()": 1,
     "reports.email_unconfirmed_minutes()": 45,
     "reports.export_min_group()": 7,
+    "reports.community_benchmark_url()": "https://reviews.example.com/api/v1/communities/tag/benchmark/",
+    "reports.community_token()": "contributor-key",
+    "reports.http_timeout()": 3.5,
+    "reports.http_retries()": 1,
+    "community.min_orgs()": 4,
+    "community.public()": True,
+    "community.max_release_bytes()": 5000,
+    "community.token()": "contributor-key",
+    "community.http_timeout()": 3.5,
+    "community.http_retries()": 1,
     "collectors.signal_retention_days()": 30,
     "collectors.max_dump_bytes()": 1234,
     "collectors.max_ci_body_bytes()": 4321,
@@ -77,6 +87,13 @@ ENVIRONMENT = {
     "REPORTS_EMAIL_MAX_RETRIES": "1",
     "REPORTS_EMAIL_UNCONFIRMED_MINUTES": "45",
     "TAG_EXPORT_MIN_GROUP": "7",
+    "REPORTS_COMMUNITY_BENCHMARK_URL": "https://reviews.example.com/api/v1/communities/tag/benchmark/",
+    "COMMUNITY_TOKEN": "contributor-key",
+    "COMMUNITY_HTTP_TIMEOUT": "3.5",
+    "COMMUNITY_HTTP_RETRIES": "1",
+    "COMMUNITY_MIN_ORGS": "4",
+    "COMMUNITY_PUBLIC": "1",
+    "COMMUNITY_MAX_RELEASE_BYTES": "5000",
     "COLLECTORS_SIGNAL_RETENTION_DAYS": "30",
     "COLLECTORS_MAX_DUMP_BYTES": "1234",
     "COLLECTORS_CI_MAX_BODY_BYTES": "4321",
@@ -121,6 +138,16 @@ DEFAULTS = {
     "reports.email_retry_max()": 5,
     "reports.email_unconfirmed_minutes()": 15,
     "reports.export_min_group()": 5,
+    "reports.community_benchmark_url()": "",
+    "reports.community_token()": "",
+    "reports.http_timeout()": 15,
+    "reports.http_retries()": 3,
+    "community.min_orgs()": 3,
+    "community.public()": False,
+    "community.max_release_bytes()": 2 * 1024 * 1024,
+    "community.token()": "",
+    "community.http_timeout()": 15,
+    "community.http_retries()": 3,
     "collectors.signal_retention_days()": 180,
     "collectors.max_dump_bytes()": 50 * 1024 * 1024,
     "collectors.max_ci_body_bytes()": 256 * 1024,
@@ -145,6 +172,7 @@ PRINT_ACCESSORS = (
     "import json, django\n"
     "django.setup()\n"
     "from collectors import conf as collectors\n"
+    "from community import conf as community\n"
     "from reports import conf as reports\n"
     "from surveys import conf as surveys\n"
     "print(json.dumps({" + ", ".join(f"{call!r}: {call}" for call in ACCESSORS) + "}, default=str))\n"

@@ -250,3 +250,29 @@ def test_the_reviewer_exports_practice_section_follows_the_anonymous_wave_rule(a
     assert counts[("practices", "gitops", "others", "median_wait", "weeks")] == (1 if respondents >= 3 else 0)
     document = json.loads(_get(anonymous_wave["client"], f"/api/v1/export/tag/?wave={anonymous_wave['wave'].pk}"))
     assert [item["practice"] for item in document["practices"]["items"]][:1] == ["gitops"]
+
+
+@pytest.mark.parametrize("anonymous_wave", [1, 3], indirect=True)
+def test_a_community_receives_only_what_the_anonymous_wave_rule_lets_into_the_release(anonymous_wave, settings):
+    from community.models import Community, CommunityRole
+    from community.services import contributor_issue
+
+    settings.TAG_EXPORT_MIN_GROUP = 1  # so only the anonymity rule can hold the text back
+    client, wave = anonymous_wave["client"], anonymous_wave["wave"]
+    body = {"wave": wave.pk, "release_text": True}
+    assert client.post("/api/v1/export/tag/releases/", body, content_type="application/json").status_code == 201
+    community = Community.objects.create(name="Peers", slug="peers")
+    CommunityRole.objects.create(community=community, user=anonymous_wave["admin"], role=CommunityRole.Role.REVIEWER)
+    contributor, _ = contributor_issue(community=community, pseudonym="Org A", organization=anonymous_wave["organization"])
+    published = client.post(f"/dashboard/waves/{wave.pk}/community/", {"action": "local", "contributor": contributor.pk})
+    assert published.status_code == 302, published.content[:300]
+    received = community.releases.get()
+    shown = {
+        "received release": PAIN in _get(client, f"/api/v1/communities/peers/releases/{received.pk}/"),
+        "community report API": json.loads(_get(client, "/api/v1/communities/peers/report/"))["organizations"] == 1,
+        "community page": "1 organization" in _get(client, "/communities/peers/"),
+    }
+    respondents = wave.responses.filter(status="submitted").count()
+    assert shown["received release"] is (respondents >= 3)
+    assert shown["community report API"] and shown["community page"]
+    assert TEAM not in received.document and anonymous_wave["organization"].name not in received.document

@@ -1,0 +1,1 @@
+"""The community: releases of many organizations combined for reviewers, and published back as a benchmark."""
