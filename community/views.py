@@ -89,7 +89,12 @@ def contributors(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
-            contributor = Contributor.objects.filter(community=community, pk=request.POST.get("contributor", "0")[:18]).first()
+            wanted = request.POST.get("contributor", "")
+            contributor = (
+                Contributor.objects.filter(community=community, pk=int(wanted)).first()
+                if wanted.isdigit() and len(wanted) < 18
+                else None
+            )
             if contributor is None:
                 raise PageError(400, "Bad request", "Choose a contributor of this community to revoke.")
             contributor.revoke(timezone.now())

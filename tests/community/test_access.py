@@ -92,6 +92,7 @@ def test_the_community_admin_issues_a_token_shown_once_and_revokes_it(peers):
     contributor = Contributor.objects.get(pseudonym="Organization Z")
     assert key not in contributor.key_hash and contributor_for_key(key, now=timezone.now()) == contributor
     assert client.post("/communities/peers/contributors/", {"action": "issue", "pseudonym": "Organization Z"}).status_code == 409
+    assert client.post("/communities/peers/contributors/", {"action": "revoke", "contributor": "x1"}).status_code == 400
     client.post("/communities/peers/contributors/", {"action": "revoke", "contributor": contributor.pk})
     assert contributor_for_key(key, now=timezone.now()) is None
 

@@ -53,8 +53,9 @@ def test_send_reminders_reports_what_it_did(world):
 def test_the_digest_and_reminder_schedules_are_editable_periodic_tasks(db):
     tasks = {task.name: task for task in PeriodicTask.objects.filter(task__startswith="reports.")}
 
-    assert set(tasks) == {"Weekly digest", "Monthly digest", "Survey reminders", "Pending rescores"}
+    assert set(tasks) == {"Weekly digest", "Monthly digest", "Survey reminders", "Pending rescores", "Community benchmark"}
     assert tasks["Pending rescores"].interval.every == 300
+    assert json.loads(tasks["Community benchmark"].kwargs) == {"url": ""}  # does nothing until a URL is filled in
     assert json.loads(tasks["Monthly digest"].kwargs) == {"frequency": "monthly"}
     assert tasks["Weekly digest"].crontab.day_of_week == "1"
 
