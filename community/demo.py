@@ -23,6 +23,7 @@ from community.models import Community, CommunityRole, Contributor
 from community.services import contributor_issue, release_receive
 from reports.benchmark_store import benchmark_load
 from reports.export.tag import FORMAT, FORMAT_VERSION, RULE
+from reports.practices import read_practices
 
 SLUG = "tag-app-delivery-demo"
 NAME = "TAG App Delivery (demo)"
@@ -39,6 +40,25 @@ CAPABILITIES = ("data", "messaging", "observability", "identity_secrets")
 def _cells(counts: dict[str, int]) -> list[dict[str, Any]]:
     total = sum(counts.values())
     return [{"category": c, "count": n, "share": round(n / total, 2) if total else None} for c, n in counts.items()]
+
+
+def _practices(rnd: random.Random) -> dict[str, Any]:
+    """Adoption of every practice among 60 application teams, and each group's waits, in multiples of K."""
+    catalog = read_practices()
+    teams = 12 * K
+    items = []
+    for practice in catalog.practices:
+        adopters = K * rnd.randint(3, 8)
+        others = teams - adopters
+        outcomes = []
+        for group, size in (("adopters", adopters), ("others", others)):
+            weeks = K * rnd.randint(1, size // K - 1) if size > K else 0
+            days = size - weeks
+            cells = {"days": days, "weeks": weeks}
+            outcomes.append({"outcome": "median_wait", "group": group, "total": size, "cells": _cells(cells)})
+        items.append({"practice": practice.key, "name": practice.name, "adopters": adopters, "others": others,
+                      "from_free_text": None, "outcomes": outcomes})  # fmt: skip
+    return {"version": catalog.version, "unit": "application teams", "teams": teams, "items": items}
 
 
 def synthetic_document(*, index: int, year: int, number: int = 1) -> dict[str, Any]:
@@ -66,6 +86,7 @@ def synthetic_document(*, index: int, year: int, number: int = 1) -> dict[str, A
         cooperation.append({"capability": capability, "measure": "unmet", "team_kind": "application", "total": needing,
                             "cells": [{"category": "unmet", "count": unmet, "share": round(unmet / needing, 2)}]})  # fmt: skip
     return {
+        "practices": _practices(rnd),
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "generated_at": datetime(year, 3, 31, 12, 0, tzinfo=timezone.get_current_timezone()).isoformat(timespec="seconds"),

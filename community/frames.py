@@ -143,8 +143,28 @@ def _practice_subject(entry: Mapping[str, Any]) -> str:
     return ""
 
 
+def _practice_items(organization: str, items: Any) -> list[dict[str, Any]]:
+    """The export's own practice section (format 3): per practice its adopters against the others, and each
+    outcome's distribution per group, as tables "adoption" and "<outcome> (<group>)"."""
+    rows: list[dict[str, Any]] = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, Mapping) or not isinstance(item.get("practice"), str):
+            continue
+        practice = str(item["practice"])
+        adoption = [{"category": group, "count": item.get(group)} for group in ("adopters", "others")]
+        rows += _table_rows(organization, "practices", practice, "adoption", adoption)
+        for outcome in item.get("outcomes") or []:
+            if isinstance(outcome, Mapping):
+                measure = f"{outcome.get('outcome')} ({outcome.get('group')})"
+                rows += _table_rows(organization, "practices", practice, measure, outcome.get("cells"))
+    return rows
+
+
 def _practice_rows(organization: str, section: str, entries: Any) -> list[dict[str, Any]]:
-    """Tables of a practice section: a list of tables, or an object of such lists (its keys name the measure)."""
+    """Tables of a practice section: the export's own (an object with "items"), a list of tables, or an object
+    of such lists (its keys name the measure)."""
+    if isinstance(entries, Mapping) and "items" in entries:
+        return _practice_items(organization, entries["items"])
     if isinstance(entries, Mapping):
         return [row for key, value in entries.items() for row in _practice_rows(organization, f"{section}.{key}", value)]
     rows: list[dict[str, Any]] = []
