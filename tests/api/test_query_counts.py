@@ -28,9 +28,10 @@ ENDPOINTS = [
     ("member_a", "/api/v1/orgs/acme/waves/", 8),
     ("admin", "/api/v1/orgs/acme/scores/", 7),
     ("viewer", "/api/v1/orgs/acme/scores/?wave={wave}&kind=application", 7),
-    # the gaps page's own narrow reads: four small answer queries instead of every answer of the wave
-    ("admin", "/api/v1/orgs/acme/reports/gaps/", 14),
-    ("member_b", "/api/v1/orgs/acme/reports/gaps/", 14),
+    # the gaps page's own narrow reads: four small answer queries instead of every answer of the wave, and the
+    # admins' decisions on free-text tags with where each text came from
+    ("admin", "/api/v1/orgs/acme/reports/gaps/", 17),
+    ("member_b", "/api/v1/orgs/acme/reports/gaps/", 17),
     ("admin", "/api/v1/orgs/acme/reports/trends/", 8),
     ("admin", "/api/v1/orgs/acme/runs/", 8),
     ("anonymous", "/api/v1/responses/{token}/", 3),
