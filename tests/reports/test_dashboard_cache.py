@@ -51,7 +51,9 @@ def test_a_repeat_visit_does_the_same_few_queries_for_10_and_300_teams(client, l
     assert measured[10] == measured[300]
     for name, (first, again) in measured[300].items():
         assert again < first, name
-        assert again <= 10, name  # the session, the team and the reader's scope, the freshness stamp: no scores read
+        # the session, the team and the reader's scope, the freshness stamp: no scores read; the team page also
+        # reads the team's waivers and whether the reader may add one, fresh, since the cache key cannot see them
+        assert again <= (13 if name == "team" else 10), name
 
 
 def test_new_scores_and_annotations_give_a_fresh_page(client, loaded_model):
