@@ -22,6 +22,7 @@ from community.models import Community
 from community.selectors import release_facts
 from reports.charts.maturity import distribution_figure
 from reports.dashboards import ChartBlock
+from reports.practices import read_practices
 from reports.tables import Column
 from reports.vocabulary import vocabulary
 
@@ -179,12 +180,15 @@ def _blocks(page: CommunityPage) -> list[ChartBlock]:
         )
     )
     if not report.practices.empty:
+        practices = report.practices.copy()
+        names = read_practices().names  # the page and its CSV name each practice as the organizations' pages do
+        practices["practice"] = practices["practice"].map(lambda key: names.get(key, key))
         blocks.append(
             ChartBlock(
                 key="practices",
                 title="Practices: adoption and outcomes",
                 figure=None,
-                table=report.practices,
+                table=practices,
                 columns=PRACTICE_TABLE,
                 description="As the organizations' releases report them. " + rule,
             )

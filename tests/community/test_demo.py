@@ -29,3 +29,16 @@ def test_the_demo_community_shows_the_whole_loop(demo_org):
     call_command("seed_community_demo", stdout=io.StringIO())
     assert ReceivedRelease.objects.filter(community=community).count() == 6
     assert LoadedBenchmark.objects.count() == 1
+
+
+def test_the_demo_community_names_each_practice_as_the_organizations_pages_do(demo_org, client):
+    from community.models import CommunityRole
+    from tests.reports.factories import person
+
+    call_command("seed_community_demo", stdout=io.StringIO())
+    reviewer = person("rita-demo")
+    CommunityRole.objects.create(community=Community.objects.get(slug=SLUG), user=reviewer, role=CommunityRole.Role.REVIEWER)
+    client.force_login(reviewer)
+    page = client.get(f"/communities/{SLUG}/").content.decode()
+    assert "<td>Self-service platform</td>" in page or ">Self-service platform<" in page
+    assert ">self_service<" not in page
