@@ -7,12 +7,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import pandas as pd
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from assessor.bulk import collector_paused
 from assessor.models.rescore import ALL_WAVES, PendingRescore
 from assessor.scoring.evidence import evidence_levels
 from assessor.scoring.rubric import Rubric, load_rubric
@@ -100,45 +102,51 @@ def _latest_hashes(scores: pd.DataFrame, rubric_version: str) -> dict[tuple[int,
     return {(wave, team, aspect): (digest, revision) for wave, team, aspect, digest, revision in rows}
 
 
-def _int_or_none(value: object) -> int | None:
-    return None if pd.isna(value) else int(value)  # type: ignore[call-overload]
+def _ints_or_none(column: pd.Series) -> list[int | None]:
+    return [None if value != value else int(value) for value in column.astype("float64").tolist()]  # NaN != NaN
+
+
+def _floats(column: pd.Series) -> list[float]:
+    return [float(value) for value in column.astype("float64").tolist()]
 
 
 def _snapshot_rows(scores: pd.DataFrame, revisions: list[int], *, rubric: Rubric, now: datetime) -> list[tuple[object, ...]]:
-    """Plain tuples in SNAPSHOT_COLUMNS order, adapted for the database in use."""
+    """Plain tuples in SNAPSHOT_COLUMNS order, adapted for the database in use, built column by column."""
+    if scores.empty:
+        return []
     adapt = connection.ops.adapt_datetimefield_value
-    computed_at = adapt(now)
-    rows = []
-    for row, revision in zip(scores.itertuples(index=False), revisions, strict=True):
-        has_evidence = bool(row.items)
-        observed = None if pd.isna(row.newest_observed_at) else adapt(pd.Timestamp(row.newest_observed_at).to_pydatetime())
-        rows.append(
-            (
-                int(row.wave_id),
-                int(row.team_id),
-                row.aspect,
-                rubric.version,
-                row.inputs_hash,
-                computed_at,
-                float(row.score),
-                int(row.level),
-                int(row.respondents),
-                float(row.spread),
-                bool(row.disagreement),
-                _int_or_none(row.floor),
-                _int_or_none(row.ceiling) if has_evidence else None,
-                int(row.items),
-                observed,
-                row.status,
-                float(row.confidence),
-                row.confidence_label,
-                _int_or_none(row.target_level),
-                _int_or_none(row.gap),
-                bool(row.unverified),
-                revision,
-            )
-        )
-    return rows
+    count = len(scores)
+    items = [int(value) for value in scores["items"].tolist()]
+    observed_column = pd.to_datetime(scores["newest_observed_at"], utc=True)
+    observed = [None if pd.isna(value) else adapt(value.to_pydatetime()) for value in observed_column.tolist()]
+    ceilings = [
+        value if has_evidence else None for value, has_evidence in zip(_ints_or_none(scores["ceiling"]), items, strict=True)
+    ]
+    columns: list[list[Any]] = [
+        [int(value) for value in scores["wave_id"].tolist()],
+        [int(value) for value in scores["team_id"].tolist()],
+        [str(value) for value in scores["aspect"].tolist()],
+        [rubric.version] * count,
+        [str(value) for value in scores["inputs_hash"].tolist()],
+        [adapt(now)] * count,
+        _floats(scores["score"]),
+        [int(value) for value in scores["level"].tolist()],
+        [int(value) for value in scores["respondents"].tolist()],
+        _floats(scores["spread"]),
+        [bool(value) for value in scores["disagreement"].tolist()],
+        _ints_or_none(scores["floor"]),
+        ceilings,
+        items,
+        observed,
+        [str(value) for value in scores["status"].tolist()],
+        _floats(scores["confidence"]),
+        [str(value) for value in scores["confidence_label"].tolist()],
+        _ints_or_none(scores["target_level"]),
+        _ints_or_none(scores["gap"]),
+        [bool(value) for value in scores["unverified"].tolist()],
+        list(revisions),
+    ]
+    return list(zip(*columns, strict=True))
 
 
 def _insert_snapshots(rows: list[tuple[object, ...]]) -> None:
@@ -195,11 +203,12 @@ def scores_recompute(
     rubric = load_rubric(rubric_version)
     now = now or timezone.now()
     team_list = sorted(set(team_ids)) if team_ids is not None else None
-    answers = answers_frame(wave_ids=wave_ids, team_ids=team_list)
-    evidence = evidence_frame(team_ids=team_list, now=now)
-    scores = assemble_scores(answers, evidence_for_waves(answers, evidence), rubric=rubric, now=now)
-
-    rows = _append_changed(scores, rubric=rubric, now=now)
+    with collector_paused():
+        answers = answers_frame(wave_ids=wave_ids, team_ids=team_list)
+        evidence = evidence_frame(team_ids=team_list, now=now)
+        scores = assemble_scores(answers, evidence_for_waves(answers, evidence), rubric=rubric, now=now)
+        del answers
+        rows = _append_changed(scores, rubric=rubric, now=now)
     return RecomputeResult(
         written=len(rows),
         unchanged=len(scores) - len(rows),

@@ -8,10 +8,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from assessor.bulk import collector_paused, fetch_rows
 from assessor.capabilities import read_capabilities
 from assessor.datafiles import DataFileInvalid
 from assessor.models import Aspect, Cell, Organization, Team
@@ -34,8 +36,9 @@ def answers_frame(
     """One row per stored answer, with the columns of `assessor.scoring.frames.ANSWER_COLUMNS`.
 
     A narrow read: the answers bring only their response and question ids, value and level; the responses and
-    the (few) questions are read on their own and joined here, so no string is repeated per row by the
-    database driver. Three queries whatever the size."""
+    the (few) questions are read on their own and joined here by position, so no string is repeated per row by
+    the database driver and every repeated string column is built as codes into its few distinct values.
+    Three queries whatever the size."""
     responses = Response.objects.order_by()
     if submitted_only:
         responses = responses.filter(status=Response.Status.SUBMITTED)
@@ -44,28 +47,43 @@ def answers_frame(
     if team_ids is not None:
         responses = responses.filter(team_id__in=list(team_ids))
     answers = Answer.objects.order_by().filter(response__in=responses.values("id"))
-    answer_rows = list(answers.values_list("response_id", "question_id", "value_text", "level"))
-    if not answer_rows:
-        return _typed(pd.DataFrame({column: [] for column in ANSWER_COLUMNS}))
-    frame = pd.DataFrame.from_records(answer_rows, columns=["response_id", "question_id", "value", "level"])
-    people = pd.DataFrame.from_records(
-        list(responses.values_list("id", "wave_id", "team_id", "role")), columns=["response_id", "wave_id", "team_id", "role"]
-    ).set_index("response_id")
-    questions = pd.DataFrame.from_records(
-        list(Question.objects.filter(id__in=frame["question_id"].unique().tolist()).values_list(*_QUESTION_FIELDS)),
-        columns=["question_id", "question_key", "qtype", "aspect", "perspective", "capability"],
-    ).set_index("question_id")
+    with collector_paused():
+        answer_rows = fetch_rows(answers.values_list("response_id", "question_id", "value_text", "level"))
+        if not answer_rows:
+            return _typed(pd.DataFrame({column: [] for column in ANSWER_COLUMNS}))
+        return _joined(answer_rows, responses)
+
+
+def _joined(answer_rows: list[tuple[Any, ...]], responses: QuerySet[Response]) -> pd.DataFrame:
+    """The answer rows with their response's wave, team and role and their question's fields, by position."""
+    response_ids, question_ids, values, levels = zip(*answer_rows, strict=True)
+    people = list(responses.values_list("id", "wave_id", "team_id", "role"))
+    person_at = pd.Index([row[0] for row in people]).get_indexer(np.asarray(response_ids, dtype=np.int64))
     # An answer whose response changed status between the two reads has no row in `people`: leave it out.
-    frame = frame[frame["response_id"].isin(people.index)]
-    joined = pd.concat(
-        [
-            frame.reset_index(drop=True),
-            people.reindex(frame["response_id"]).reset_index(drop=True),
-            questions.reindex(frame["question_id"]).reset_index(drop=True),
-        ],
-        axis=1,
-    )
-    return _typed(joined[list(ANSWER_COLUMNS)])
+    kept = person_at >= 0
+    person_at = person_at[kept]
+    question_at_ids = np.asarray(question_ids, dtype=np.int64)[kept]
+    distinct_questions = np.unique(question_at_ids).tolist()
+    question_rows = list(Question.objects.filter(id__in=distinct_questions).values_list(*_QUESTION_FIELDS))
+    question_at = pd.Index([row[0] for row in question_rows]).get_indexer(question_at_ids)
+    columns: dict[str, Any] = {
+        "wave_id": np.asarray([row[1] for row in people], dtype=np.int64)[person_at],
+        "team_id": np.asarray([row[2] for row in people], dtype=np.int64)[person_at],
+        "response_id": np.asarray(response_ids, dtype=np.int64)[kept],
+        "role": _categorical([row[3] for row in people], person_at),
+    }
+    for position, name in enumerate(("question_key", "qtype", "aspect", "perspective", "capability"), start=1):
+        columns[name] = _categorical([row[position] for row in question_rows], question_at)
+    columns["value"] = pd.Series(np.asarray(values, dtype=object)[kept], dtype=object)
+    columns["level"] = np.asarray(levels, dtype=np.float64)[kept]
+    return pd.DataFrame(columns)[list(ANSWER_COLUMNS)]
+
+
+def _categorical(distinct_rows: list[Any], positions: np.ndarray) -> pd.Categorical:
+    """A categorical column of `distinct_rows[position]` for each position: the few values factorized once
+    (sorted, None as missing, as `astype("category")` would make them), then taken by position."""
+    codes, categories = pd.factorize(pd.Series(distinct_rows, dtype=object), sort=True)
+    return pd.Categorical.from_codes(codes[positions], categories=pd.Index(list(categories)))
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

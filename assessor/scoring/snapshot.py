@@ -6,6 +6,7 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
+from pandas.core.util.hashing import combine_hash_arrays
 
 from assessor.scoring.claims import team_claims
 from assessor.scoring.confidence import confidence
@@ -35,6 +36,39 @@ SNAPSHOT_COLUMNS = [
     "inputs_hash",
 ]
 HASHED_ANSWER_COLUMNS = ["response_id", "question_key", "value", "level"]
+HASHED_EVIDENCE_COLUMNS = ["aspect", "floor", "ceiling", "items", "newest_observed_at"]
+
+
+def _string_hashes(column: pd.Series) -> np.ndarray:
+    """`hash_pandas_object(column.astype(str))`, computed once per distinct value and spread to the rows.
+
+    The per-value hash does not depend on its neighbours, so hashing the distinct values (a few thousand
+    response ids, a hundred questions, a few hundred answer values) gives the same array as hashing every row."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    hashed = pd.util.hash_pandas_object(pd.Series(uniques).astype(str), index=False).to_numpy(dtype=np.uint64)
+    spread: np.ndarray = hashed[codes]
+    return spread
+
+
+def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """The row hashes `hash_pandas_object(frame[columns].astype(str), index=False)` gives, column by column.
+
+    `combine_hash_arrays` is the step `hash_pandas_object` itself uses to fold columns into one hash per row;
+    `tests/assessor/scoring/test_input_hashes.py` checks the result against the plain call, so a pandas upgrade
+    that changed either would show there rather than as every snapshot looking changed."""
+    combined: np.ndarray = combine_hash_arrays(iter([_string_hashes(frame[column]) for column in columns]), len(columns))
+    return combined
+
+
+def _xor_per_pair(frame: pd.DataFrame, hashes: np.ndarray) -> pd.Series:
+    """XOR of the row hashes of each (wave, team): independent of the rows' order, indexed by the pair."""
+    wave = frame["wave_id"].to_numpy(dtype=np.int64)
+    team = frame["team_id"].to_numpy(dtype=np.int64)
+    order = np.lexsort((team, wave))
+    wave, team, hashes = wave[order], team[order], hashes[order]
+    starts = np.flatnonzero(np.r_[True, (wave[1:] != wave[:-1]) | (team[1:] != team[:-1])])
+    index = pd.MultiIndex.from_arrays([wave[starts], team[starts]], names=["wave_id", "team_id"])
+    return pd.Series(np.bitwise_xor.reduceat(hashes, starts), index=index, dtype="uint64")
 
 
 def inputs_hashes(answers: pd.DataFrame, evidence_levels: pd.DataFrame, *, salt: str) -> pd.DataFrame:
@@ -42,24 +76,12 @@ def inputs_hashes(answers: pd.DataFrame, evidence_levels: pd.DataFrame, *, salt:
     columns = ["wave_id", "team_id", "inputs_hash"]
     if answers.empty:
         return pd.DataFrame(columns=columns)
-    row_hashes = pd.util.hash_pandas_object(answers[HASHED_ANSWER_COLUMNS].astype(str), index=False)
-    per_team = (
-        pd.DataFrame({"wave_id": answers["wave_id"], "team_id": answers["team_id"], "h": row_hashes.to_numpy()})
-        .groupby(["wave_id", "team_id"])["h"]
-        .agg(lambda values: int(np.bitwise_xor.reduce(values.to_numpy(dtype=np.uint64))))
-    )
+    per_team = _xor_per_pair(answers, _row_hashes(answers, HASHED_ANSWER_COLUMNS))
     evidence_part = pd.Series(0, index=per_team.index, dtype="uint64")
     if not evidence_levels.empty:
-        ev = evidence_levels.copy()
-        ev_hashes = pd.util.hash_pandas_object(
-            ev[["aspect", "floor", "ceiling", "items", "newest_observed_at"]].astype(str), index=False
-        )
-        ev = (
-            ev.assign(h=ev_hashes.to_numpy())
-            .groupby(["wave_id", "team_id"])["h"]
-            .agg(lambda values: int(np.bitwise_xor.reduce(values.to_numpy(dtype=np.uint64))))
-        )
-        evidence_part = ev.reindex(per_team.index).fillna(0).astype("uint64")
+        ev = evidence_levels.reset_index(drop=True)
+        ev_part = _xor_per_pair(ev, _row_hashes(ev, HASHED_EVIDENCE_COLUMNS))
+        evidence_part = ev_part.reindex(per_team.index, fill_value=0).astype("uint64")
     salt_value = int(pd.util.hash_array(np.array([salt], dtype=object))[0])
     combined = np.bitwise_xor(
         np.bitwise_xor(per_team.to_numpy(dtype=np.uint64), evidence_part.to_numpy(dtype=np.uint64)), np.uint64(salt_value)
