@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import pandas as pd
-from django.db.models import Count, F, IntegerField, Min, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DateTimeField, F, IntegerField, Max, Min, Model, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from assessor.access import AnyUser, visibility
@@ -509,14 +510,30 @@ def _counted(queryset: QuerySet[Model], by: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def dashboard_freshness(organization: Organization, *, now: datetime) -> tuple[int, ...]:
+class Freshness(NamedTuple):
+    """What `dashboard_freshness` reads: the newest id of each append-only table, and a few counts."""
+
+    snapshot: int
+    response: int
+    evaluation: int
+    signal: int
+    tag: int
+    annotation: int
+    waves: int
+    opened: int
+    links: int
+    decided: str  # the newest decision on a free-text tag (confirmed, rejected), which changes a row in place
+
+
+def dashboard_freshness(organization: Organization, *, now: datetime) -> Freshness:
     """Numbers that change whenever what the dashboards draw may have changed, in one query.
 
     Snapshots, responses, evaluations, signals and free-text tags are only ever appended, so the newest id of
     each moves with every new score, response or piece of evidence (a submit leads to a new snapshot); the
     organization's waves (all of them, and those opened by `now`), consumer links and annotations are
-    counted or their newest id taken. The newest ids are global: another organization's new rows change
-    them too, which costs a recomputation, never a stale page."""
+    counted or their newest id taken. Tag decisions change a tag in place, so the newest decision time is
+    taken too. The newest ids are global: another organization's new rows change them too, which costs a
+    recomputation, never a stale page."""
     waves = Wave.objects.all()
     row = (
         Organization.objects.filter(pk=organization.pk)
@@ -530,6 +547,10 @@ def dashboard_freshness(organization: Organization, *, now: datetime) -> tuple[i
             waves_count=_counted(waves, "organization"),
             opened_count=_counted(waves.filter(opens_at__lte=now), "organization"),
             links_count=_counted(Consumption.objects.all(), "consumer__organization"),
+            newest_decision=Subquery(
+                FreeTextTag.objects.filter(decided_at__isnull=False).order_by("-decided_at").values("decided_at")[:1],
+                output_field=DateTimeField(),
+            ),
         )
         .values_list(
             "newest_snapshot",
@@ -541,7 +562,26 @@ def dashboard_freshness(organization: Organization, *, now: datetime) -> tuple[i
             "waves_count",
             "opened_count",
             "links_count",
+            "newest_decision",
         )
         .first()
     )
-    return tuple(int(value or 0) for value in row or ())
+    *counts, decided = row or (0,) * len(Freshness._fields)
+    return Freshness(*(int(value or 0) for value in counts), decided=decided.isoformat() if decided else "")
+
+
+def wave_answer_freshness(organization: Organization) -> dict[int, tuple[int, int, int, str]]:
+    """Per wave of the organization, in one query: its submitted responses, the newest of their ids, the sum
+    of their versions and their newest change. These move with every submission, edit or withdrawal in that
+    wave and with nothing else, so what is derived from one wave's answers can be kept under them."""
+    rows = (
+        Response.objects.filter(wave__organization=organization, status=Response.Status.SUBMITTED)
+        .order_by()
+        .values("wave_id")
+        .annotate(count=Count("pk"), newest=Max("pk"), versions=Sum("version"), changed=Max("updated_at"))
+        .values_list("wave_id", "count", "newest", "versions", "changed")
+    )
+    return {
+        int(wave): (int(count), int(newest), int(versions or 0), changed.isoformat() if changed else "")
+        for wave, count, newest, versions, changed in rows
+    }

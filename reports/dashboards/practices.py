@@ -15,6 +15,7 @@ import pandas as pd
 from reports import conf
 from reports.charts.practices import adoption_figure, adoption_trend_figure, comparison_figure
 from reports.dashboards import ChartBlock, pick_wave
+from reports.dashboards.cache import cached_part
 from reports.frames.cooperation import cooperation_frames
 from reports.frames.practice_texts import free_text_practices
 from reports.frames.practices import (
@@ -32,10 +33,12 @@ from reports.selectors import (
     TREND_SCORE_FIELDS,
     Scope,
     cooperation_answers,
+    dashboard_freshness,
     free_text_review,
     latest_scores,
     links_frame,
     practice_signals,
+    wave_answer_freshness,
     waves_frame,
     whole_organization,
 )
@@ -193,10 +196,29 @@ def practices_data(scope: Scope, *, wave_id: int | None, now: datetime, rubric_v
     )
 
     # Adoption over the waves that have opened, oldest first; signals are the current ones in every wave.
+    # Each earlier wave's rows are kept under that wave's answers and everything else adoption reads, so a new
+    # answer in the current wave does not make the page count every earlier wave again.
     opened = page.waves[page.waves["opens_at"] <= now].iloc[::-1]
-    history = [
-        rows if int(w) == wave else adopted_in(int(w), cooperation_answers(everyone, wave_id=int(w))) for w in opened["wave_id"]
-    ]
+    fresh, per_wave = dashboard_freshness(scope.organization, now=now), wave_answer_freshness(scope.organization)
+    shared = (
+        scope.organization.pk,
+        catalog.version,
+        fresh.signal,
+        fresh.evaluation,
+        fresh.tag,
+        fresh.decided,
+        fresh.links,
+        len(teams),
+    )
+
+    def earlier(wave_id: int) -> pd.DataFrame:
+        return cached_part(
+            "practice-adoption",
+            (*shared, wave_id, per_wave.get(wave_id)),
+            build=lambda: adopted_in(wave_id, cooperation_answers(everyone, wave_id=wave_id)),
+        )
+
+    history = [rows if int(w) == wave else earlier(int(w)) for w in opened["wave_id"]]
     groups = dict(zip(teams["team_id"].astype(int), teams["group"], strict=True))
     wave_names = dict(zip(opened["wave_id"].astype(int), opened["wave"], strict=True))
     trend = adoption_over_waves(pd.concat(history or [rows], ignore_index=True), groups, catalog.names, wave_names)

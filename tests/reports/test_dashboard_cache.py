@@ -3,6 +3,7 @@ queries for 10 teams as for 300, and new scores or answers show at once."""
 
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -107,3 +108,64 @@ def test_a_team_lead_and_an_admin_get_their_own_pages(client, loaded_model):
     client.force_login(lead)
     own = client.get(url).context["data"].teams_total
     assert (everyone, own) == (5, 1)
+
+
+def test_a_new_answer_in_the_current_wave_leaves_earlier_waves_adoption_to_the_cache(client, loaded_model, monkeypatch):
+    """The practices page counts adoption in every wave for its trend; each earlier wave's count is kept under
+    that wave's own answers, so a submission in the current wave recounts only the current wave, and an
+    answer in an earlier wave recounts that one. The page is the same as one built without any cache."""
+    import reports.dashboards.practices as practices_page
+
+    organization, teams = build_org(teams=6)
+    spring, autumn = populate(organization, teams)
+    admin = person("admin")
+    member(admin, organization, Membership.Role.ADMIN)
+    client.force_login(admin)
+    url = reverse("reports:practices") + f"?org={organization.slug}"
+    read_waves: list[int] = []
+    real = practices_page.cooperation_answers
+
+    def counted(scope, *, wave_id, **kwargs):
+        read_waves.append(wave_id)
+        return real(scope, wave_id=wave_id, **kwargs)
+
+    monkeypatch.setattr(practices_page, "cooperation_answers", counted)
+
+    def trend():
+        read_waves.clear()
+        return client.get(url).context["data"].trend
+
+    trend()
+    assert sorted(read_waves) == sorted([spring.pk, autumn.pk])
+
+    submit(autumn, [(teams[2], Answers(level=4, target=4, needs=("data",)))], when=autumn.opens_at + timedelta(days=4))
+    rescore(now=autumn.opens_at + timedelta(days=5), wave_ids=[autumn.pk])
+    cached = trend()
+    assert read_waves == [autumn.pk]
+
+    submit(
+        spring, [(teams[3], Answers(level=3, needs=("data",), delivery="self_service"))], when=spring.opens_at + timedelta(days=2)
+    )
+    again = trend()
+    assert sorted(read_waves) == sorted([spring.pk, autumn.pk])
+
+    monkeypatch.setattr("django.conf.settings.REPORTS_DASHBOARD_CACHE_SECONDS", 0)
+    pd.testing.assert_frame_equal(trend(), again)
+    assert len(cached) == len(again)
+
+
+def test_a_tag_decision_gives_a_new_freshness_stamp(loaded_model):
+    from django.contrib.auth import get_user_model
+
+    from reports.models import FreeTextTag
+    from reports.selectors import dashboard_freshness
+    from surveys.models import Answer
+
+    organization, teams = build_org(teams=3)
+    populate(organization, teams)
+    answer = Answer.objects.filter(response__wave__organization=organization).first()
+    tag = FreeTextTag.objects.create(answer=answer, kind="capability", value="data", phrase="database", created_at=NOW)
+    before = dashboard_freshness(organization, now=NOW)
+    tag.decide(status=FreeTextTag.Status.REJECTED, user=get_user_model().objects.create_user("ada"), now=NOW)
+    after = dashboard_freshness(organization, now=NOW)
+    assert after.decided and after != before
