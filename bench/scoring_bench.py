@@ -6,11 +6,18 @@ read" (`answers_frame`, the ORM and pandas path).
 
 Targets: full rescore within 1.5x of the cursor fetch (and, as before, within 3x of the raw read), at least
 20x faster than a straightforward per-object ORM loop; a new submission rescores only its team and wave.
+
+On SQLite (the benchmark file) first; then, when this machine has PostgreSQL (bench/pgtemp.py) and
+DATABASE_URL does not already name a database, the same workload again on a throwaway PostgreSQL server
+(the organization is built there first, and how long that took is printed). SCORING_POSTGRES=0 skips it.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
+import sys
 import time
 
 from common import bench_teams, ensure_org, setup_django
@@ -140,5 +147,26 @@ def main() -> None:
     print(f"RATIO incremental / full rescore = {incremental_time / full:.4f}  (touches 1 team x 1 wave)")
 
 
+def on_postgres() -> None:
+    """The same workload in a child process on a throwaway PostgreSQL server, its lines marked as such."""
+    from pgtemp import postgres_url
+
+    print()
+    try:
+        with postgres_url() as url:
+            env = {**os.environ, "DATABASE_URL": url, "SCORING_POSTGRES": "0"}
+            done = subprocess.run([sys.executable, __file__], env=env, text=True, capture_output=True, check=False)
+    except (RuntimeError, subprocess.CalledProcessError) as exc:
+        print(f"PostgreSQL: not run ({exc})")
+        return
+    print("On PostgreSQL (a throwaway server on loopback, fsync off):")
+    for line in done.stdout.splitlines():
+        print(f"  {line}")
+    if done.returncode != 0:
+        print(f"  failed (exit {done.returncode}): {done.stderr.strip().splitlines()[-1:]}")
+
+
 if __name__ == "__main__":
     main()
+    if os.environ.get("SCORING_POSTGRES", "1") != "0" and not os.environ.get("DATABASE_URL"):
+        on_postgres()
