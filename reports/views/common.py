@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from html import escape
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from assessor.access import admins_to_ask, is_org_admin, organizations_for
 from assessor.models import Organization
@@ -205,3 +206,18 @@ def csv_download(request: HttpRequest, blocks: list[ChartBlock], filename: str) 
     response = HttpResponse(csv_text(block.table, block.columns), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{block.key}.csv"'
     return response
+
+
+def option_tags(choices: Iterable[tuple[object, object]], selected: object) -> SafeString:
+    """`<option>`s for a picker that may list every team of an organization, each value and label escaped.
+
+    Built with the standard library's `html.escape` (the same five characters Django escapes): a template
+    loop, or `format_html` per option, takes about 25 microseconds an option, a quarter of a second for
+    10,000 teams, which is more than the rest of the page."""
+    chosen = str(selected)
+    return mark_safe(  # noqa: S308 - every value and label is escaped just above
+        "".join(
+            f'<option value="{escape(str(value))}"{" selected" if str(value) == chosen else ""}>{escape(str(label))}</option>'
+            for value, label in choices
+        )
+    )

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from reports.dashboards.cache import cached_page
 from reports.dashboards.delivery import delivery_data
-from reports.views.common import csv_download, dashboard_context, handle_errors, int_param, rendered_blocks
+from reports.views.common import csv_download, dashboard_context, handle_errors, int_param, option_tags, rendered_blocks
 
 
 @login_required
@@ -33,6 +33,9 @@ def delivery(request: HttpRequest) -> HttpResponse:
             "organization": context.scope.organization,
             "data": data,
             "per_team": data.per_team(),
+            "team_options": option_tags(
+                ((team["team_id"], team["team"]) for team in data.teams), data.team["team_id"] if data.team else ""
+            ),
             "metrics_block": blocks["metrics"],
             "history_blocks": [block for key, block in blocks.items() if key != "metrics"],
         },

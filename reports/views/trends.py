@@ -8,8 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from reports.dashboards.cache import cached_page
 from reports.dashboards.trends import TrendFilters, trends_data
@@ -20,6 +19,7 @@ from reports.views.common import (
     dashboard_context,
     handle_errors,
     int_param,
+    option_tags,
     query,
     rendered_blocks,
     rubric_choices,
@@ -62,15 +62,11 @@ def trends(request: HttpRequest) -> HttpResponse:
 
 
 def _options(scopes: list[tuple[str, int | None, str]], chosen: tuple[str, int | None]) -> SafeString:
-    """The organization, group and team choices as <option>s, joined in Python: an organization may have
-    a thousand teams, and a template loop over them costs more than the rest of the page."""
-    return format_html_join(
-        "",
-        '<option value="{}:{}"{}>{}</option>',
-        (
-            (kind, "" if key is None else key, mark_safe(" selected") if (kind, key) == chosen else "", label)
-            for kind, key, label in scopes
-        ),
+    """The organization, group and team choices as <option>s (`option_tags`: an organization may have ten
+    thousand teams)."""
+    kind, key = chosen
+    return option_tags(
+        ((f"{k}:{'' if v is None else v}", label) for k, v, label in scopes), f"{kind}:{'' if key is None else key}"
     )
 
 
