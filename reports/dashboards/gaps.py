@@ -119,8 +119,8 @@ def gaps_data(scope: Scope, *, wave_id: int | None, now: datetime, rubric_versio
     answers = cooperation_answers(everyone, wave_id=wave)
 
     gaps = target_gaps(scores[scores["team_id"].isin(scope.team_ids)], scope.teams, aspects)
-    page.target = gaps.drop(columns=["aspect_name"], errors="ignore")
     gaps["aspect_name"] = gaps["aspect"].map(words.aspects)
+    page.target = gaps  # the block's own table (readers pick their columns), so a cached page holds it once
     page.blocks.append(
         ChartBlock(
             key="target_gaps",
@@ -135,8 +135,8 @@ def gaps_data(scope: Scope, *, wave_id: int | None, now: datetime, rubric_versio
     )
 
     perception = visible_perception(perception_table(perception_frame(scores, answers, links), scope.teams, aspects), scope)
-    page.perception = perception.copy()
     perception["aspect_name"] = perception["aspect"].map(words.aspects)
+    page.perception = perception  # as above: one frame for the block and the API
     page.blocks.append(
         ChartBlock(
             key="perception",
