@@ -19,6 +19,7 @@ import hmac
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -38,24 +39,56 @@ class CellConflict:
     change: str  # "changed", "newly published" or "withdrawn"
 
 
-def _frame_json(frame: pd.DataFrame, columns: Sequence[str], order: Sequence[str]) -> str:
-    rows = frame.loc[:, list(columns)].sort_values(list(order), kind="mergesort")
-    return str(rows.to_json(orient="values", double_precision=10))
+def _json_lines(frame: pd.DataFrame, order: Sequence[str]) -> tuple[list[int], list[str]]:
+    """The rows of `frame` (whole teams) sorted by `order` (team first), as JSON lines, with each row's team."""
+    rows = frame.sort_values(
+        list(order), kind="mergesort", key=lambda column: column.astype(str) if column.dtype == "category" else column
+    )
+    if rows.empty:
+        return [], []
+    text = str(rows.to_json(orient="records", lines=True, double_precision=10))
+    return [int(team) for team in rows["team_id"]], text.rstrip("\n").split("\n")
 
 
-def inputs_hash(*, answers: pd.DataFrame, team_kinds: Mapping[int, str], links: pd.DataFrame, key: bytes) -> str:
-    """A keyed SHA-256 (HMAC) of the answers and respondent scores a release is built from, its team kinds
-    and links. Keyed, so a reader of the export cannot test a guess of someone's answers against it."""
-    answer_order = ["response_id", "question_key"]
-    scores = respondent_scores(answers)
+def team_digests(answers: pd.DataFrame, scores: pd.DataFrame | None = None) -> dict[int, str]:
+    """Per team, a SHA-256 of its answers and respondent scores, rows in a fixed order (`scores`: its
+    `respondent_scores`, when already at hand). Every answer of a team must be in `answers`."""
+    scores = respondent_scores(answers) if scores is None else scores
+    hashers: dict[int, Any] = {}
+    parts = (
+        (answers.loc[:, list(ANSWER_COLUMNS)], ["team_id", "response_id", "question_key"]),
+        (scores, ["team_id", "response_id", "aspect"]),
+    )
+    for index, (frame, order) in enumerate(parts):
+        teams, lines = _json_lines(frame, order)
+        start = 0
+        while start < len(teams):
+            end = start
+            while end < len(teams) and teams[end] == teams[start]:
+                end += 1
+            hasher = hashers.setdefault(teams[start], hashlib.sha256())
+            hasher.update(f"{index}\n".encode() + "\n".join(lines[start:end]).encode() + b"\n")
+            start = end
+    return {team: hasher.hexdigest() for team, hasher in hashers.items()}
+
+
+def digests_hash(digests: Mapping[int, str], *, team_kinds: Mapping[int, str], links: pd.DataFrame, key: bytes) -> str:
+    """The keyed hash of a release's inputs from its teams' digests (`team_digests`), team kinds and links."""
     payload = {
-        "answers": _frame_json(answers, ANSWER_COLUMNS, answer_order),
-        "scores": _frame_json(scores, list(scores.columns), ["response_id", "aspect"]),
+        "teams": sorted((int(team), str(digest)) for team, digest in digests.items()),
         "team_kinds": sorted((int(team), str(kind)) for team, kind in team_kinds.items()),
         "links": sorted((int(c), int(p)) for c, p in zip(links["consumer_id"], links["provider_id"], strict=True)),
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def inputs_hash(*, answers: pd.DataFrame, team_kinds: Mapping[int, str], links: pd.DataFrame, key: bytes) -> str:
+    """A keyed SHA-256 (HMAC) of the answers and respondent scores a release is built from, its team kinds
+    and links. Keyed, so a reader of the export cannot test a guess of someone's answers against it. Built
+    from one digest per team, so the wave can be hashed while it is read in team-aligned chunks
+    (`reports.export.tag.tally_inputs_hash`) and gives the same hash as from the whole frame."""
+    return digests_hash(team_digests(answers), team_kinds=team_kinds, links=links, key=key)
 
 
 def document_sha256(text: str) -> str:
