@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from assessor.scoring.claims import respondent_scores
@@ -39,15 +40,30 @@ class CellConflict:
     change: str  # "changed", "newly published" or "withdrawn"
 
 
-def _json_lines(frame: pd.DataFrame, order: Sequence[str]) -> tuple[list[int], list[str]]:
-    """The rows of `frame` (whole teams) sorted by `order` (team first), as JSON lines, with each row's team."""
+SLICE_ROWS = 2000  # rows turned into text at a time while hashing, whole teams each time
+
+
+def _hash_rows(hashers: dict[int, Any], frame: pd.DataFrame, order: Sequence[str], part: bytes) -> None:
+    """Feed each team's rows of `frame`, sorted by `order` (team first), to its hasher as JSON lines."""
     rows = frame.sort_values(
         list(order), kind="mergesort", key=lambda column: column.astype(str) if column.dtype == "category" else column
     )
-    if rows.empty:
-        return [], []
-    text = str(rows.to_json(orient="records", lines=True, double_precision=10))
-    return [int(team) for team in rows["team_id"]], text.rstrip("\n").split("\n")
+    teams = rows["team_id"].to_numpy()
+    if not len(teams):
+        return
+    starts = [0, *(np.flatnonzero(teams[1:] != teams[:-1]) + 1).tolist(), len(teams)]
+    first = 0
+    while first < len(starts) - 1:
+        last = first + 1
+        while last < len(starts) - 1 and starts[last + 1] - starts[first] <= SLICE_ROWS:
+            last += 1
+        offset = starts[first]
+        text = str(rows.iloc[offset : starts[last]].to_json(orient="records", lines=True, double_precision=10))
+        lines = text.rstrip("\n").split("\n")
+        for at in range(first, last):
+            hasher = hashers.setdefault(int(teams[starts[at]]), hashlib.sha256())
+            hasher.update(part + "\n".join(lines[starts[at] - offset : starts[at + 1] - offset]).encode() + b"\n")
+        first = last
 
 
 def team_digests(answers: pd.DataFrame, scores: pd.DataFrame | None = None) -> dict[int, str]:
@@ -55,20 +71,8 @@ def team_digests(answers: pd.DataFrame, scores: pd.DataFrame | None = None) -> d
     `respondent_scores`, when already at hand). Every answer of a team must be in `answers`."""
     scores = respondent_scores(answers) if scores is None else scores
     hashers: dict[int, Any] = {}
-    parts = (
-        (answers.loc[:, list(ANSWER_COLUMNS)], ["team_id", "response_id", "question_key"]),
-        (scores, ["team_id", "response_id", "aspect"]),
-    )
-    for index, (frame, order) in enumerate(parts):
-        teams, lines = _json_lines(frame, order)
-        start = 0
-        while start < len(teams):
-            end = start
-            while end < len(teams) and teams[end] == teams[start]:
-                end += 1
-            hasher = hashers.setdefault(teams[start], hashlib.sha256())
-            hasher.update(f"{index}\n".encode() + "\n".join(lines[start:end]).encode() + b"\n")
-            start = end
+    _hash_rows(hashers, answers.loc[:, list(ANSWER_COLUMNS)], ["team_id", "response_id", "question_key"], b"answers\n")
+    _hash_rows(hashers, scores, ["team_id", "response_id", "aspect"], b"scores\n")
     return {team: hasher.hexdigest() for team, hasher in hashers.items()}
 
 
