@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from assessor.scoring.frames import ANSWER_COLUMNS
 from reports.export.suppression import Key, Relation, Suppressed
 from reports.frames.practice_texts import IMPLEMENTATION_KEYS, free_text_practices
 from reports.frames.practices import adoption, capability_part, outcomes
@@ -75,7 +76,8 @@ def provider_offers(answers: pd.DataFrame, practices: Sequence[Practice], share:
     """team -> practices its answers to "How do teams get it from you?" show: for one capability, the answers
     naming one of the practice's ways are at least `share` of the team's answers (as the practices page
     counts a provider's offer). `answers` holds whole teams."""
-    rows = answers[(capability_part(answers) == "interface") & answers["value"].notna()]
+    rows = answers[answers["capability"].notna() & answers["value"].notna()]
+    rows = rows[capability_part(rows) == "interface"]
     found: dict[int, set[str]] = {}
     if rows.empty:
         return found
@@ -138,11 +140,12 @@ class PracticeTally:
             return
         self.seen.update(teams)
         given, counts = self.given, self.counts
-        mine = (
-            answers
-            if answers is not None
-            else pd.DataFrame(columns=["wave_id", "team_id", "question_key", "capability", "value"])
-        )
+        # their capability answers (what adoption and outcomes read), a provider's offer left to `offers`
+        if answers is not None:
+            mine = answers[answers["capability"].notna() & answers["team_id"].isin(teams)]
+            mine = mine[mine["question_key"].astype(str).str.rsplit(".", n=1).str[-1] != "interface"]
+        else:
+            mine = pd.DataFrame({column: [] for column in ANSWER_COLUMNS})
         links = self.links[self.links["consumer_id"].isin(teams)]
         providers: dict[int, list[int]] = {}
         for consumer, provider in zip(links["consumer_id"], links["provider_id"], strict=True):
@@ -153,8 +156,7 @@ class PracticeTally:
             teams,
             [self.wave_id if self.wave_id is not None else 0],
             signals=given.signals[given.signals["team_id"].isin(sorted(near))],
-            # a provider's offer is counted from `offers`, gathered over every provider beforehand
-            answers=mine[capability_part(mine) != "interface"] if len(mine) else mine,
+            answers=mine,
             links=links,
             practices=given.practices,
             answer_share=given.answer_share,
@@ -162,9 +164,7 @@ class PracticeTally:
         )
         empty_scores = pd.DataFrame(columns=SCORE_COLUMNS)
         if answers is not None:
-            outcome = outcomes(
-                teams, answers=answers, unmet=pd.DataFrame(columns=UNMET_COLUMNS), scores=empty_scores, links=links
-            )
+            outcome = outcomes(teams, answers=mine, unmet=pd.DataFrame(columns=UNMET_COLUMNS), scores=empty_scores, links=links)
         else:
             outcome = pd.DataFrame(columns=OUTCOME_FIELDS)
         by_team = outcome.set_index("team_id") if not outcome.empty else pd.DataFrame(columns=OUTCOME_FIELDS).set_index("team_id")
