@@ -10,6 +10,13 @@ the practices section, counted in application teams (`reports.export.practices`)
 What it never holds: team or people names, ids of any row, wave names, exact times.
 Every count goes through `reports.export.suppression` (see its docstring for the rule); means are
 published only from k or more respondents on each side, to one decimal.
+
+Counted while read: `tag_tally` takes the wave in team-aligned chunks (`TagInput.read`: every answer of a set
+of teams per chunk; a whole frame is one chunk, so both paths are one computation) and keeps only additive
+counts, so the export's memory does not grow with the wave. Team-level figures (unmet needs, practices) come
+from the team's own chunk; what they need of other teams (what its providers supply) is learnt from the
+providers' chunks, which are read first. Perception means are sums of the respondents' two-decimal scores in
+hundredths, exact, so how the wave is chunked never moves a published decimal.
 """
 
 from __future__ import annotations
