@@ -315,7 +315,8 @@ def _add_unmet(
     mine = answers.loc[answers["capability"].notna(), columns].astype(
         {"wave_id": "int64", "team_id": "int64", "capability": object, "question_key": object, "value": object}
     )
-    unmet = unmet_needs(pd.concat([mine, plan.provided_frame[columns]], ignore_index=True), source.links)
+    links = source.links[source.links["consumer_id"].isin(mine["team_id"].unique().tolist())]  # the chunk's teams'
+    unmet = unmet_needs(pd.concat([mine, plan.provided_frame[columns]], ignore_index=True), links)
     unmet_teams: dict[str, set[int]] = defaultdict(set)
     for team, capability in zip(unmet.get("team_id", []), unmet.get("capability", []), strict=True):
         unmet_teams[str(capability)].add(int(team))
