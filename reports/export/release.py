@@ -19,7 +19,9 @@ import hmac
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from assessor.scoring.claims import respondent_scores
@@ -38,24 +40,59 @@ class CellConflict:
     change: str  # "changed", "newly published" or "withdrawn"
 
 
-def _frame_json(frame: pd.DataFrame, columns: Sequence[str], order: Sequence[str]) -> str:
-    rows = frame.loc[:, list(columns)].sort_values(list(order), kind="mergesort")
-    return str(rows.to_json(orient="values", double_precision=10))
+SLICE_ROWS = 2000  # rows turned into text at a time while hashing, whole teams each time
 
 
-def inputs_hash(*, answers: pd.DataFrame, team_kinds: Mapping[int, str], links: pd.DataFrame, key: bytes) -> str:
-    """A keyed SHA-256 (HMAC) of the answers and respondent scores a release is built from, its team kinds
-    and links. Keyed, so a reader of the export cannot test a guess of someone's answers against it."""
-    answer_order = ["response_id", "question_key"]
-    scores = respondent_scores(answers)
+def _hash_rows(hashers: dict[int, Any], frame: pd.DataFrame, order: Sequence[str], part: bytes) -> None:
+    """Feed each team's rows of `frame`, sorted by `order` (team first), to its hasher as JSON lines."""
+    rows = frame.sort_values(
+        list(order), kind="mergesort", key=lambda column: column.astype(str) if column.dtype == "category" else column
+    )
+    teams = rows["team_id"].to_numpy()
+    if not len(teams):
+        return
+    starts = [0, *(np.flatnonzero(teams[1:] != teams[:-1]) + 1).tolist(), len(teams)]
+    first = 0
+    while first < len(starts) - 1:
+        last = first + 1
+        while last < len(starts) - 1 and starts[last + 1] - starts[first] <= SLICE_ROWS:
+            last += 1
+        offset = starts[first]
+        text = str(rows.iloc[offset : starts[last]].to_json(orient="records", lines=True, double_precision=10))
+        lines = text.rstrip("\n").split("\n")
+        for at in range(first, last):
+            hasher = hashers.setdefault(int(teams[starts[at]]), hashlib.sha256())
+            hasher.update(part + "\n".join(lines[starts[at] - offset : starts[at + 1] - offset]).encode() + b"\n")
+        first = last
+
+
+def team_digests(answers: pd.DataFrame, scores: pd.DataFrame | None = None) -> dict[int, str]:
+    """Per team, a SHA-256 of its answers and respondent scores, rows in a fixed order (`scores`: its
+    `respondent_scores`, when already at hand). Every answer of a team must be in `answers`."""
+    scores = respondent_scores(answers) if scores is None else scores
+    hashers: dict[int, Any] = {}
+    _hash_rows(hashers, answers.loc[:, list(ANSWER_COLUMNS)], ["team_id", "response_id", "question_key"], b"answers\n")
+    _hash_rows(hashers, scores, ["team_id", "response_id", "aspect"], b"scores\n")
+    return {team: hasher.hexdigest() for team, hasher in hashers.items()}
+
+
+def digests_hash(digests: Mapping[int, str], *, team_kinds: Mapping[int, str], links: pd.DataFrame, key: bytes) -> str:
+    """The keyed hash of a release's inputs from its teams' digests (`team_digests`), team kinds and links."""
     payload = {
-        "answers": _frame_json(answers, ANSWER_COLUMNS, answer_order),
-        "scores": _frame_json(scores, list(scores.columns), ["response_id", "aspect"]),
+        "teams": sorted((int(team), str(digest)) for team, digest in digests.items()),
         "team_kinds": sorted((int(team), str(kind)) for team, kind in team_kinds.items()),
         "links": sorted((int(c), int(p)) for c, p in zip(links["consumer_id"], links["provider_id"], strict=True)),
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def inputs_hash(*, answers: pd.DataFrame, team_kinds: Mapping[int, str], links: pd.DataFrame, key: bytes) -> str:
+    """A keyed SHA-256 (HMAC) of the answers and respondent scores a release is built from, its team kinds
+    and links. Keyed, so a reader of the export cannot test a guess of someone's answers against it. Built
+    from one digest per team, so the wave can be hashed while it is read in team-aligned chunks
+    (`reports.export.tag.tally_inputs_hash`) and gives the same hash as from the whole frame."""
+    return digests_hash(team_digests(answers), team_kinds=team_kinds, links=links, key=key)
 
 
 def document_sha256(text: str) -> str:

@@ -17,10 +17,11 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from reports.export.release import CellConflict, cell_conflicts, conflicts_message, document_sha256, inputs_hash
+from reports.export.release import CellConflict, cell_conflicts, conflicts_message, document_sha256
 from reports.export.selectors import tag_input
-from reports.export.tag import ReleaseInfo, TagDocument, tag_release
+from reports.export.tag import ReleaseInfo, TagDocument, tag_release, tag_tally, tally_inputs_hash
 from reports.models import Release
+from reports.selectors import WAVE_CHUNK_TEAMS
 from surveys.models import Wave
 
 
@@ -80,11 +81,12 @@ def current_release(wave: Wave) -> Release | None:
 
 def release_draft(*, wave: Wave, now: datetime, k: int, release_text: bool) -> ReleaseDraft:
     """Build the next release without storing it, and check it against every earlier release of the wave."""
-    source = tag_input(wave, with_names=release_text)
-    digest = inputs_hash(answers=source.answers, team_kinds=source.team_kinds, links=source.links, key=_key())
+    source = tag_input(wave, with_names=release_text, chunk_teams=WAVE_CHUNK_TEAMS)
+    tally = tag_tally(source, with_text=release_text, with_hash=True)  # one pass over the wave, chunk by chunk
+    digest = tally_inputs_hash(tally, source, key=_key())
     earlier = list(Release.objects.filter(wave=wave).order_by("number").values_list("number", "min_group_size", "cells"))
     number = (max((row[0] for row in earlier), default=0)) + 1
-    built = tag_release(source, k=k, now=now, release_text=release_text, release=ReleaseInfo(number, digest))
+    built = tag_release(source, k=k, now=now, release_text=release_text, release=ReleaseInfo(number, digest), tally=tally)
     conflicts: list[CellConflict] = []
     for earlier_number, earlier_k, cells in earlier:
         old = {name: (int(value[0]), bool(value[1])) for name, value in cells.items()}

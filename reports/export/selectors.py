@@ -12,17 +12,25 @@ from typing import Any
 
 import pandas as pd
 from django.contrib.auth import get_user_model
-from django.db.models import Q, TextField
+from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from assessor.models import Consumption, Membership, Organization, Team
-from reports.export.practices import PracticeInput
+from assessor.scoring.frames import ANSWER_COLUMNS
+from reports.export.practices import PracticeInput, text_answer_id
 from reports.export.scrub import KnownNames, known_names
 from reports.export.tag import KINDS, QuestionInfo, TagInput
 from reports.frames.practice_texts import IMPLEMENTATION_KEYS
 from reports.models import FreeTextTag
 from reports.practices import read_practices
-from reports.selectors import Scope, organization_scope, practice_signals, wave_answers, withheld_teams
+from reports.selectors import (
+    Scope,
+    organization_scope,
+    practice_signals,
+    wave_answer_chunks,
+    wave_answers,
+    withheld_teams,
+)
 from surveys.models import Answer, Question, Response, Role, Wave
 
 ANSWER_EXPORT_FIELDS = (
@@ -77,15 +85,30 @@ def known_names_for(wave: Wave) -> KnownNames:
     return known_names(people=people, teams=teams, organizations=[organization.name, organization.slug])
 
 
-def tag_input(wave: Wave, *, with_names: bool = False) -> TagInput:
-    """Everything the TAG export of one wave is built from (a fixed number of queries; four more `with_names`)."""
+def tag_input(wave: Wave, *, with_names: bool = False, chunk_teams: int | None = None) -> TagInput:
+    """Everything the TAG export of one wave is built from (a fixed number of queries; four more `with_names`).
+
+    `chunk_teams` None: the wave's answers as one frame. A number: no answer is read here; the export reads
+    them in chunks of that many teams (`reports.selectors.wave_answer_chunks`) as it counts, so its memory
+    does not grow with the wave (two queries, then three per chunk, each time it reads)."""
     organization: Organization = wave.organization
     links = Consumption.objects.filter(consumer__organization=organization).values_list("consumer_id", "provider_id")
     questions = Question.objects.filter(instrument_id=wave.instrument_id).order_by("position")
 
     everyone = organization_scope(organization)
     teams = {int(team): str(kind) for team, kind in zip(everyone.teams["team_id"], everyone.teams["kind"], strict=True)}
-    answers = wave_answers(everyone, wave_id=wave.pk)
+    if chunk_teams is None:
+        answers = wave_answers(everyone, wave_id=wave.pk)
+        chunks = None
+        practices = _practice_input(everyone, wave, answers)
+    else:
+        size = int(chunk_teams)
+        answers = pd.DataFrame({column: [] for column in ANSWER_COLUMNS})
+
+        def chunks(first: Sequence[int]) -> Iterator[pd.DataFrame]:
+            return wave_answer_chunks(everyone, wave_id=wave.pk, first=first, chunk_teams=size)
+
+        practices = _practice_input_read_later(everyone, wave)
     return TagInput(
         answers=answers,
         team_kinds=teams,
@@ -100,7 +123,20 @@ def tag_input(wave: Wave, *, with_names: bool = False) -> TagInput:
         instrument_version=wave.instrument.version,
         closed_on=wave.closes_at.date(),
         names=known_names_for(wave) if with_names else KnownNames(),
-        practices=_practice_input(everyone, wave, answers),
+        practices=practices,
+        chunks=chunks,
+    )
+
+
+_TAG_FIELDS = ("answer__response_id", "answer__question__key", "kind", "value", "phrase", "start", "end", "status")
+_TAG_COLUMNS = ["answer_id", "kind", "value", "phrase", "start", "end", "status"]
+
+
+def _implementation_tags(wave: Wave) -> QuerySet[FreeTextTag]:
+    return FreeTextTag.objects.filter(
+        answer__response__wave=wave,
+        answer__response__status=Response.Status.SUBMITTED,
+        answer__question__key__in=list(IMPLEMENTATION_KEYS),
     )
 
 
@@ -114,21 +150,40 @@ def _practice_input(everyone: Scope, wave: Wave, answers: pd.DataFrame) -> Pract
     ids = {
         (int(r), str(q)): int(a) for r, q, a in zip(texts["response_id"], texts["question_key"], texts["answer_id"], strict=True)
     }
-    tags = FreeTextTag.objects.filter(
-        answer__response__wave=wave,
-        answer__response__status=Response.Status.SUBMITTED,
-        answer__question__key__in=list(IMPLEMENTATION_KEYS),
-    )
-    fields = ("answer__response_id", "answer__question__key", "kind", "value", "phrase", "start", "end", "status")
     # no text, no tag to read: the query is saved
-    rows = [(ids[(r, q)], *rest) for r, q, *rest in tags.values_list(*fields) if (r, q) in ids] if ids else []
+    rows = (
+        [(ids[(r, q)], *rest) for r, q, *rest in _implementation_tags(wave).values_list(*_TAG_FIELDS) if (r, q) in ids]
+        if ids
+        else []
+    )
     return PracticeInput(
         version=catalog.version,
         practices=catalog.practices,
         answer_share=catalog.answer_share,
         signals=practice_signals(everyone, catalog.signal_keys),
         texts=texts[["answer_id", "wave_id", "team_id", "question_key", "text", "source"]],
-        tags=pd.DataFrame(rows, columns=["answer_id", "kind", "value", "phrase", "start", "end", "status"]),
+        tags=pd.DataFrame(rows, columns=_TAG_COLUMNS),
+    )
+
+
+def _practice_input_read_later(everyone: Scope, wave: Wave) -> PracticeInput:
+    """As `_practice_input`, for an export that reads the answers in chunks: the texts come with the answers
+    (`texts` None), and the tags, read when the first text comes, name each text as `text_answer_id` does.
+    A tag joins only a text that was read, so a team withheld by the anonymous-wave rule gives none. One
+    query, two when someone wrote about it."""
+    catalog = read_practices()
+
+    def read_tags() -> pd.DataFrame:
+        rows = [(text_answer_id(r, q), *rest) for r, q, *rest in _implementation_tags(wave).values_list(*_TAG_FIELDS)]
+        return pd.DataFrame(rows, columns=_TAG_COLUMNS)
+
+    return PracticeInput(
+        version=catalog.version,
+        practices=catalog.practices,
+        answer_share=catalog.answer_share,
+        signals=practice_signals(everyone, catalog.signal_keys),
+        texts=None,
+        read_tags=read_tags,
     )
 
 
