@@ -49,18 +49,22 @@ def _stored_evidence(wave_team_pairs: pd.DataFrame) -> pd.DataFrame:
     """For earlier waves: the evidence their newest snapshots were scored with, so replays keep it."""
     if wave_team_pairs.empty:
         return pd.DataFrame(columns=EVIDENCE_FIELDS)
-    rows = ScoreSnapshot.objects.filter(
-        wave_id__in=wave_team_pairs["wave_id"].unique().tolist(),
-        team_id__in=wave_team_pairs["team_id"].unique().tolist(),
-    ).values_list(
-        "wave_id",
-        "team_id",
-        "aspect",
-        "evidence_floor",
-        "evidence_ceiling",
-        "evidence_items",
-        "evidence_observed_at",
-        "computed_at",
+    rows = (
+        ScoreSnapshot.objects.filter(
+            wave_id__in=wave_team_pairs["wave_id"].unique().tolist(),
+            team_id__in=wave_team_pairs["team_id"].unique().tolist(),
+        )
+        .newest()  # per rubric; the newest of those by time is kept below
+        .values_list(
+            "wave_id",
+            "team_id",
+            "aspect",
+            "evidence_floor",
+            "evidence_ceiling",
+            "evidence_items",
+            "evidence_observed_at",
+            "computed_at",
+        )
     )
     frame = pd.DataFrame(list(rows), columns=[*EVIDENCE_FIELDS, "computed_at"])
     if frame.empty:
@@ -96,6 +100,7 @@ def _latest_hashes(scores: pd.DataFrame, rubric_version: str) -> dict[tuple[int,
             wave_id__in=scores["wave_id"].unique().tolist(),
             team_id__in=scores["team_id"].unique().tolist(),
         )
+        .newest()
         .order_by("revision")
         .values_list("wave_id", "team_id", "aspect", "inputs_hash", "revision")
     )

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 import pandas as pd
-from django.db.models import Count, DateTimeField, Exists, F, IntegerField, Max, Min, Model, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, DateTimeField, F, IntegerField, Max, Min, Model, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from assessor.access import AnyUser, visibility
@@ -349,16 +349,7 @@ def latest_scores(
         teams = [int(team) for team in team_ids if int(team) in allowed]
     if teams is not None:
         snapshots = snapshots.filter(team_id__in=teams)
-    # Only the newest revision leaves the database: after many rounds of rescoring, reading every revision
-    # to keep the last one costs as many times more as there are rounds (an index lookup per row instead).
-    newer = ScoreSnapshot.objects.filter(
-        wave_id=OuterRef("wave_id"),
-        team_id=OuterRef("team_id"),
-        aspect=OuterRef("aspect"),
-        rubric_version=OuterRef("rubric_version"),
-        revision__gt=OuterRef("revision"),
-    )
-    snapshots = snapshots.filter(~Exists(newer))
+    snapshots = snapshots.newest()  # after many rounds of rescoring, not every revision to keep the last
     frame = pd.DataFrame(list(snapshots.order_by("computed_at", "pk").values_list(*read)), columns=read)
     frame = frame.drop_duplicates(["wave_id", "team_id", "aspect"], keep="last").reset_index(drop=True)
     return withhold_small_scores(frame)[wanted]
