@@ -47,3 +47,10 @@ def ensure_org(teams: int, *, waves: int = 8, respondents: int = 6, quiet: bool 
         call_command("generate_org", teams=teams, waves=waves, respondents=respondents, stdout=devnull if quiet else sys.stdout)
     print(f"generate_org --teams {teams} --waves {waves} --respondents {respondents}: {time.monotonic() - started:.1f} s")
     return Organization.objects.get(slug=ORG_SLUG)
+
+
+def sample_team(organization: Any) -> Any:
+    """The team whose page the benchmarks open: the first one in a group with collected evidence, so its page
+    reads the same things (evidence, its signals, waivers) at every size of organization."""
+    teams = organization.teams.exclude(group=None).order_by("pk")
+    return teams.filter(evidence_evaluations__isnull=False).distinct().first() or teams.first()

@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import ROOT, bench_teams, ensure_org, setup_django
+from common import ROOT, bench_teams, ensure_org, sample_team, setup_django
 
 RUNS = 5
 TARGET_MS = 250
@@ -70,7 +70,7 @@ def measure(teams: int, waves: int = 8) -> None:
         print(f"scores_recompute (the dashboards read scores): {written} snapshots in {time.perf_counter() - started:.1f} s")
     admin, _ = get_user_model().objects.get_or_create(username="bench-admin")
     Membership.objects.get_or_create(user=admin, organization=organization, team=None, defaults={"role": Membership.Role.ADMIN})
-    team = organization.teams.order_by("pk").first()
+    team = sample_team(organization)
     wave = organization.survey_waves.order_by("-opens_at").first()
     wave_count = organization.survey_waves.count()
     client = Client()

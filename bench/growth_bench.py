@@ -24,7 +24,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from common import ROOT, ensure_org, setup_django
+from common import ROOT, ensure_org, sample_team, setup_django
 
 SIZES = [int(size) for size in os.environ.get("GROWTH_SIZES", "100,1000,10000").split(",")]
 HISTORY_SIZE = int(os.environ.get("GROWTH_HISTORY_SIZE", "1000"))
@@ -69,7 +69,7 @@ def _pages_timed() -> dict[str, dict[str, float]]:
     Membership.objects.get_or_create(user=admin, organization=organization, team=None, defaults={"role": Membership.Role.ADMIN})
     client = Client()
     client.force_login(admin)
-    team = organization.teams.exclude(group=None).order_by("pk").first()
+    team = sample_team(organization)
     wave = organization.survey_waves.order_by("-opens_at").first()
     urls = {name: url for name, url in pages(organization, team, wave).items() if name in PAGES}
     figures = {}
