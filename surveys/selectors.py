@@ -105,6 +105,8 @@ def invitation_for_token(token: str) -> Invitation | None:
         Invitation.objects.by_token(token)
         .active()
         .select_related("wave", "wave__instrument", "wave__organization", "team", "response", "membership__user")
+        # the instrument's definition (tens of KB of JSON) is read only by the first request that parses it
+        .defer("wave__instrument__definition")
         .first()
     )
 

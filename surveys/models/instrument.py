@@ -44,8 +44,9 @@ class Instrument(models.Model):
         return f"{self.title} (v{self.version})"
 
     def spec(self) -> InstrumentSpec:
-        """The definition as checked dataclasses, parsed once per process and content hash."""
-        return _spec_for(self.content_hash, self.definition)
+        """The definition as checked dataclasses, parsed once per process and content hash. A parsed spec is
+        found by its hash alone, so a row read without its (large) definition does not fetch it again."""
+        return _SPECS.get(self.content_hash) or _spec_for(self.content_hash, self.definition)
 
 
 class Question(models.Model):
